@@ -1,4 +1,4 @@
-"""Configuration: the schema (``schema``), the root model (``settings``) and loading (``loader``)."""
+"""Configuration: the schema, the root ``Settings`` model, and loading with clear errors."""
 
 from botkit.config.schema import parse_duration
 from botkit.config.settings import Settings

@@ -42,7 +42,7 @@ def parse_duration(value: Any) -> timedelta:
         match = _DURATION.match(value)
         if match:
             return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-    raise ValueError(f"{value!r} is not a duration: use a number and a unit, like 90s, 30m, 24h, 7d")
+    raise ValueError(f"{value!r} is not a duration: use a number and a unit (90s, 30m, 24h, 7d)")
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]

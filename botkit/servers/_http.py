@@ -230,7 +230,9 @@ class LocalServer:
             data = body
         elif request.method != "GET" or request.query:
             data = request.form()
-        entry = LoggedRequest(request.method, request.path, status, request.user, time.monotonic(), data)
+        entry = LoggedRequest(
+            request.method, request.path, status, request.user, time.monotonic(), data
+        )
         with self.lock:
             self.request_log.append(entry)
 
@@ -251,7 +253,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     owner: LocalServer
     protocol_version = "HTTP/1.1"  # keep-alive, as the clients' sessions expect
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return  # the request log replaces stderr noise
 
     def _serve(self) -> None:
@@ -299,4 +301,3 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
-
