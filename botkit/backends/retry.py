@@ -34,7 +34,7 @@ class Backoff:
         self._rng = rng
 
     def next_delay(self) -> float:
-        ceiling = min(self.cap, self.base * (2**self.failures))
+        ceiling = min(self.cap, self.base * 2.0**self.failures)
         self.failures += 1
         # never below half the ceiling: jitter, but no tight loop
         return ceiling / 2 + self._rng() * ceiling / 2
