@@ -11,7 +11,7 @@
             assert await h.say("hi", sender=alice, direct=True) == [...]
             assert h.marked_read == [...]   # ids the bot acknowledged, in order
 
-Or with the pytest fixture (``pytest_plugins = ["botkit.testing"]``)::
+Or with the pytest fixture (registered automatically through the ``pytest11`` entry point)::
 
     async def test_hello(bot_harness) -> None:
         h = await bot_harness(plugins=[Greeter])

@@ -11,8 +11,6 @@ from botkit.errors import PluginError
 from botkit.plugin import Context, Plugin, command, on_message
 from botkit.testing import BotHarness, Outcome
 
-pytest_plugins = ["botkit.testing"]
-
 
 class Greeter(Plugin):
     name = "greeter"
