@@ -1,0 +1,263 @@
+"""``RocketChatBackend``: the Backend protocol on Rocket.Chat's REST API (rocketchat-API).
+
+Pieces: ``client`` (threads, retries, 429s, auth), ``rooms`` (discovery), ``poller`` (fetching,
+the ``MessageSource`` seam), ``cursors`` (fetched / handled per room, persisted in ``state``),
+``acks`` (room-level read marks), ``readstatus`` (receipts, members, users), ``convert``.
+
+Edits are ignored for now: a message is handled once, by ``_id``; an edit keeps its ``ts`` and is
+never fetched again as new. (``editedAt`` is where edit handling would start.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from botkit.backends.base import CatchUpLimits
+from botkit.backends.rocketchat.acks import ReadMarker, describe_read_state
+from botkit.backends.rocketchat.catchup import collect_backlog
+from botkit.backends.rocketchat.client import ApiError, RetryPolicy, RocketChatClient
+from botkit.backends.rocketchat.convert import RoomInfo, to_message, to_user
+from botkit.backends.rocketchat.cursors import Cursors
+from botkit.backends.rocketchat.poller import PollingSource, RawMessage, RoomFetcher
+from botkit.backends.rocketchat.readstatus import ReadStatus, ReceiptsState
+from botkit.backends.rocketchat.rooms import RoomDirectory
+from botkit.config.settings import Settings
+from botkit.errors import BackendError, MessageNotFound
+from botkit.models import Conversation, Message, Receipt, User
+from botkit.types import KeyValue
+
+__all__ = ["RocketChatBackend"]
+
+log = logging.getLogger("botkit.backends.rocketchat")
+
+DEFAULT_MAX_MESSAGE_LENGTH = 5000
+
+
+class RocketChatBackend:
+    """See the module docstring and ``botkit.backends.base.Backend``."""
+
+    name = "rocketchat"
+
+    def __init__(self, settings: Settings, *, retry: RetryPolicy | None = None) -> None:
+        section = settings.rocketchat
+        self._client = RocketChatClient(section, retry)
+        receipts = settings.bot.send_read_receipts
+        #: Rocket.Chat has no per-user receipts setting: None means true here.
+        self.send_read_receipts = True if receipts is None else receipts
+        self.max_message_length = DEFAULT_MAX_MESSAGE_LENGTH
+        self._interval = section.poll_interval
+        self._directory = RoomDirectory(self._client)
+        self._fetcher = RoomFetcher(self._client)
+        self._marker = ReadMarker(self._client, self.send_read_receipts)
+        self._status = ReadStatus(self._client, self._directory)
+        self._cursors: Cursors | None = None
+        self._source: PollingSource | None = None
+        self._me: User | None = None
+        self._backlog: list[str] = []
+        self._catch_up_started = False
+        self._listening = False
+        self._closed = False
+
+    @property
+    def me(self) -> User:
+        if self._me is None:
+            raise BackendError("the Rocket.Chat backend is not connected")
+        return self._me
+
+    def describe_read_state(self) -> str:
+        return describe_read_state(self.send_read_receipts)
+
+    async def receipts_state(self) -> ReceiptsState:
+        """What the server's public settings say about read receipts (cached a minute)."""
+        return await self._status.receipts_state()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    async def connect(self, state: KeyValue) -> User:
+        self._me = to_user(await self._client.login())
+        settings = await self._status.receipts_state()
+        if settings.max_message_size:
+            self.max_message_length = settings.max_message_size
+        await self._directory.load_all()
+        self._cursors = cursors = Cursors(state)
+        fresh: list[str] = []
+        for room in self._directory.rooms.values():
+            stored = cursors.stored(room.id)
+            cursor = cursors.open(room.id, stored)
+            if stored is None:
+                fresh.append(room.id)
+                cursor.skip_to(_latest(room.last_message_at, self._directory.server_now))
+            elif room.updated_at is not None and room.updated_at <= stored:
+                pass  # nothing happened in the room since the bot's last handled message
+            else:
+                self._backlog.append(room.id)
+                continue
+            cursor.fetched_room_update = room.updated_at
+            cursor.fetched_message_count = room.message_count
+            cursors.save(cursor)
+        if fresh:
+            log.info(
+                "Rocket.Chat: no cursor yet for %d room(s): starting from now there, earlier "
+                "messages are not handled",
+                len(fresh),
+            )
+        self._source = PollingSource(
+            directory=self._directory,
+            cursors=cursors,
+            fetcher=self._fetcher,
+            me=self._me,
+            to_message=self._to_message,
+            after_fetch=self._flush_reads,
+            interval=self._interval,
+            track_unread=self.send_read_receipts,
+        )
+        log.info("Rocket.Chat: connected to %s as %s", self._client.server_url, self._me.username)
+        return self._me
+
+    async def catch_up(self, limits: CatchUpLimits) -> AsyncIterator[Message]:
+        self._catch_up_started = True
+        source, cursors = self._require()
+        backlog, self._backlog = self._backlog, []
+        async with source.lock:
+            messages = await collect_backlog(
+                rooms=[r for r in map(self._directory.get, backlog) if r is not None],
+                cursors=cursors,
+                fetcher=self._fetcher,
+                source=source,
+                limits=limits,
+                now=datetime.now(UTC),
+            )
+        for message in messages:
+            yield message
+
+    async def listen(self) -> AsyncIterator[Message]:
+        source, cursors = self._require()
+        if not self._catch_up_started and self._backlog:
+            log.info(
+                "Rocket.Chat: catch-up is off; skipping what arrived while the bot was down in "
+                "%d room(s)",
+                len(self._backlog),
+            )
+            for room_id in self._backlog:
+                room, cursor = self._directory.get(room_id), cursors.get(room_id)
+                if room is not None and cursor is not None:
+                    cursor.skip_to(_latest(room.last_message_at, self._directory.server_now))
+                    cursors.save(cursor)
+            self._backlog = []
+        self._listening = True
+        try:
+            async for batch in source.batches():
+                for message in batch:
+                    yield message
+        finally:
+            self._listening = False
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._source is not None:
+            self._source.stop()
+            try:
+                await self._flush_now()  # the last acknowledgements before leaving
+            except BackendError as exc:
+                log.warning("Rocket.Chat: final read marks failed: %s", exc)
+        await self._client.close()
+
+    # -- acknowledging --------------------------------------------------------------------------
+    async def mark_read(self, messages: Sequence[Message]) -> None:
+        source, cursors = self._require()
+        touched = {}
+        for message in messages:
+            cursors.note_acknowledged(message.id)
+            cursor = cursors.get(message.conversation.id)
+            if cursor is not None:
+                cursor.acknowledge([message.id])
+                touched[cursor.room_id] = cursor
+        for cursor in touched.values():
+            cursors.save(cursor)
+        if not self.send_read_receipts:
+            return
+        if not any(c.unread_handled and not c.pending for c in touched.values()):
+            return
+        if self._listening:
+            source.wake()  # the poll loop reads right after a fresh discovery
+        else:
+            await self._flush_now()
+
+    async def _flush_now(self) -> None:
+        source, _ = self._require()
+        async with source.lock:
+            await source.discover()
+            await self._flush_reads()
+
+    async def _flush_reads(self) -> None:
+        _, cursors = self._require()
+        await self._marker.flush(self._directory, cursors.values())
+
+    # -- sending and looking up -----------------------------------------------------------------
+    async def send(self, to: Conversation, text: str) -> str:
+        if len(text) > self.max_message_length:
+            raise BackendError(
+                f"message is {len(text)} characters long; this Rocket.Chat server accepts at "
+                f"most {self.max_message_length}: split it"
+            )
+        extra: dict[str, Any] = {"tmid": to.thread_id} if to.thread_id else {}
+        room_id = to.id
+        try:
+            result = await self._client.call(
+                "chat.postMessage",
+                lambda api: api.chat_post_message(text, room_id=room_id, **extra),
+                idempotent=False,
+            )
+        except ApiError as exc:
+            raise BackendError(f"could not post to {to.describe()}: {exc.error}") from None
+        message = result.get("message") if isinstance(result, dict) else None
+        if not isinstance(message, dict) or "_id" not in message:
+            raise BackendError("Rocket.Chat chat.postMessage answered without a message id")
+        return str(message["_id"])
+
+    async def fetch_message(self, message_id: str) -> Message:
+        try:
+            data = await self._client.get("chat.getMessage", msgId=message_id)
+        except ApiError:
+            raise MessageNotFound(message_id) from None
+        raw = data.get("message")
+        if not isinstance(raw, dict) or "_id" not in raw:
+            raise MessageNotFound(message_id)
+        return self._to_message(raw, await self._room(str(raw.get("rid") or "")))
+
+    async def read_receipts(self, message: Message) -> list[Receipt]:
+        return await self._status.receipts(message)
+
+    async def members(self, conversation: Conversation) -> list[User]:
+        return await self._status.members(conversation)
+
+    async def users(self) -> list[User]:
+        return await self._status.users()
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _require(self) -> tuple[PollingSource, Cursors]:
+        if self._source is None or self._cursors is None:
+            raise BackendError("the Rocket.Chat backend is not connected: call connect() first")
+        return self._source, self._cursors
+
+    def _to_message(self, raw: RawMessage, room: RoomInfo) -> Message:
+        return to_message(raw, room, self.me, self._client.server_url)
+
+    async def _room(self, room_id: str) -> RoomInfo:
+        known = self._directory.get(room_id)
+        if known is not None:
+            return known
+        try:  # a public channel the bot can read without being a member
+            data = await self._client.get("rooms.info", roomId=room_id)
+            return RoomInfo.from_json(data["room"])
+        except (ApiError, KeyError, TypeError):
+            return RoomInfo(id=room_id, type="c")
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
