@@ -1,0 +1,237 @@
+"""Scheduled read audits: ``[[plugins.audit.jobs]]`` each audit channels over a window and post
+a report (least-read first, who has not read, totals, then the full table as CSV in parts).
+
+Each job is a persistent scheduler job, so a run missed while the bot was down runs once when it
+is back, within ``[scheduler] misfire_grace_time``. Read-receipt calls are paced to stay under
+the server's rate limit (``max_requests_per_minute``, default 180 on Zulip, whose limit is 200).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from botkit.commands import find_invocation
+from botkit.config.schema import Duration, parse_duration
+from botkit.errors import BackendError
+from botkit.models import Conversation, Message, User
+from botkit.plugin import Context, Plugin, command
+from botkit.readstatus.audit import AuditFilter, Auditor
+from botkit.readstatus.format import Formatter, escape_text
+from botkit.readstatus.history import HistorySource, history_source
+from botkit.readstatus.pacing import Pacer
+from botkit.readstatus.report import ReportOptions, chat_report, csv_parts
+from botkit.scheduler import cron_trigger
+
+#: Calls per minute when not configured: under Zulip's 200, leaving room for the bot's own.
+DEFAULT_RATE = {"zulip": 180.0, "rocketchat": 300.0}
+AUDIT_HELP = (
+    "Read audit of a channel now: least-read messages first, who has not read them, totals "
+    "(SINCE like 24h or 7d)."
+)
+_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Destination(Strict):
+    """Where a report goes: a channel (and Zulip topic), and/or direct messages to users."""
+
+    channel: str | None = None
+    topic: str = "read audit"
+    #: Users (id, username or display name) who get the report as a direct message.
+    users: list[str] = []
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Destination:
+        if self.channel is None and not self.users:
+            raise ValueError("post_to needs a channel or users")
+        return self
+
+
+class AuditJob(Strict):
+    id: str
+    #: Standard 5-field cron (0 and 7 are Sunday).
+    cron: str
+    #: Defaults to ``[scheduler] timezone``.
+    timezone: str | None = None
+    channels: list[str] = Field(min_length=1)
+    since: Duration = timedelta(days=7)
+    #: Only messages from these users (id, username or display name).
+    senders: list[str] = []
+    #: Only messages in this Zulip topic.
+    topic: str | None = None
+    #: Only messages that notify ``everyone`` or one of these groups.
+    mentions: list[str] = []
+    include_bot_messages: bool = False
+    post_to: Destination
+    order: Literal["least_read", "oldest", "newest"] = "least_read"
+    max_messages: int = Field(20, ge=1)
+    list_not_read: bool = True
+    totals: bool = True
+    max_names: int = Field(10, ge=1)
+    full_table: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _JOB_ID.match(value):
+            raise ValueError("use letters, digits, '.', '-' and '_'")
+        return value
+
+    @model_validator(mode="after")
+    def _valid_cron(self) -> AuditJob:
+        cron_trigger(self.cron, self.timezone or "UTC")  # raises ValueError naming the problem
+        return self
+
+
+class Audit(Plugin):
+    name = "audit"
+
+    class Config(Strict):
+        jobs: list[AuditJob] = []
+        #: Count bots among each message's audience and readers.
+        include_bots: bool = False
+        #: Read-receipt calls per minute (None: 180 on Zulip, 300 on Rocket.Chat).
+        max_requests_per_minute: float | None = Field(None, gt=0)
+        #: Calls that may go out at once before pacing starts (keep burst + rate x window
+        #: under the server's limit for its window).
+        burst: int = Field(10, ge=1)
+
+        @model_validator(mode="after")
+        def _unique_ids(self) -> Audit.Config:
+            ids = [job.id for job in self.jobs]
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise ValueError(f"job ids must be unique: {', '.join(duplicates)}")
+            return self
+
+    async def setup(self) -> None:
+        config: Audit.Config = self.config
+        for job in config.jobs:
+            self.schedule(
+                "run_job",
+                job.cron,
+                job_id=job.id,
+                timezone=job.timezone,
+                kwargs={"job_id": job.id},
+            )
+
+    @command("audit", help=AUDIT_HELP, admin_only=True)
+    async def audit_now(self, ctx: Context, channel: str, since: str = "7d") -> str | None:
+        """An audit on demand, answered where it was asked (admins only: it shows everyone's
+        read status of a whole channel)."""
+        config: Audit.Config = ctx.config
+        try:
+            window = parse_duration(since)
+        except ValueError as problem:
+            return f"{problem}. Usage: {ctx.settings.bot.command_prefix}audit CHANNEL [SINCE]"
+        job = AuditJob(
+            id="now",
+            cron="* * * * *",
+            channels=[channel.removeprefix("#")],
+            since=window,
+            post_to=Destination(channel=channel.removeprefix("#")),
+            full_table=False,
+        )
+        for text in await self._channel_report(ctx, config, job, job.channels[0]):
+            await ctx.reply(text)
+        return None
+
+    async def run_job(self, ctx: Context, job_id: str) -> None:
+        """One scheduled run: audit every channel of the job and post the reports."""
+        config: Audit.Config = ctx.config
+        job = next((j for j in config.jobs if j.id == job_id), None)
+        if job is None:
+            ctx.log.warning("audit job %r is no longer configured; skipped", job_id)
+            return
+        try:
+            destinations = await self._destinations(ctx, job)
+        except BackendError as failure:
+            ctx.log.error("audit job %r cannot post its report: %s", job.id, failure)
+            return
+        for channel in job.channels:
+            for text in await self._channel_report(ctx, config, job, channel):
+                for destination in destinations:
+                    await ctx.send(destination, text)
+
+    async def _channel_report(
+        self, ctx: Context, config: Audit.Config, job: AuditJob, channel: str
+    ) -> list[str]:
+        backend = ctx.backend
+        rate = config.max_requests_per_minute or DEFAULT_RATE.get(backend.name, 180.0)
+        try:
+            auditor = Auditor(
+                backend,
+                history_source(backend, ctx.settings),
+                pacer=Pacer(rate, burst=config.burst),
+                include_bots=config.include_bots,
+                me=ctx.bot,
+            )
+            filters = AuditFilter(
+                senders=tuple(job.senders),
+                topic=job.topic,
+                mentions=tuple(job.mentions),
+                include_bot_messages=job.include_bot_messages,
+                ignore=_is_request(ctx),
+            )
+            report = await auditor.run(channel, job.since, filters)
+        except BackendError as failure:
+            ctx.log.warning("audit job %r of #%s failed: %s", job.id, channel, failure)
+            reason = escape_text(str(failure))
+            return [f"Read audit of #{escape_text(channel)} could not run: {reason}"]
+        limit = backend.max_message_length
+        options = ReportOptions(
+            order=job.order,
+            max_messages=job.max_messages,
+            list_not_read=job.list_not_read,
+            totals=job.totals,
+            max_names=job.max_names,
+            full_table=job.full_table,
+        )
+        parts = chat_report(report, Formatter(backend.name), options, limit)
+        if job.full_table and report.rows:
+            parts += csv_parts(report, job.order, limit)
+        return parts
+
+    async def _destinations(self, ctx: Context, job: AuditJob) -> list[Conversation]:
+        found: list[Conversation] = []
+        target = job.post_to
+        if target.channel is not None:
+            source: HistorySource = history_source(ctx.backend, ctx.settings)
+            channel = await source.channel(target.channel)
+            found.append(
+                Conversation.channel(
+                    channel.id, channel.name, topic=target.topic, private=channel.private
+                )
+            )
+        if target.users:
+            people = await ctx.backend.users()
+            for wanted in target.users:
+                user = _find_user(people, wanted)
+                if user is None:
+                    ctx.log.warning("audit job %r: no user %r to report to", job.id, wanted)
+                    continue
+                participants = tuple(sorted({ctx.bot.id, user.id}))
+                found.append(Conversation.direct(",".join(participants), participants))
+        return found
+
+
+def _is_request(ctx: Context) -> Callable[[Message], bool]:
+    """Commands to the bot (``!audit ...``, ``@bot who-read ...``) are not worth auditing."""
+    prefix = ctx.settings.bot.command_prefix
+    return lambda message: find_invocation(message, prefix=prefix, bot=ctx.bot) is not None
+
+
+def _find_user(people: list[User], wanted: str) -> User | None:
+    key = wanted.casefold().removeprefix("@")
+    for user in people:
+        if key in (user.id.casefold(), user.username.casefold(), user.name.casefold()):
+            return user
+    return None

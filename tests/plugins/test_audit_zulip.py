@@ -1,0 +1,148 @@
+"""Audits end to end on the local Zulip: a missed scheduled run posting its report to a topic,
+the CLI's JSON / CSV output parsed back, and pacing under a per-user rate limit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from botkit.cli import cli
+
+from .running import make_due, running
+from .zulip_world import ZulipWorld, zulip_world
+
+JOB = {
+    "id": "weekly",
+    "cron": "0 9 * * 1",
+    "channels": ["general"],
+    "since": "1d",
+    "post_to": {"channel": "general", "topic": "read audit", "users": ["dave@example.com"]},
+}
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[ZulipWorld]:
+    with zulip_world(tmp_path) as made:
+        yield made
+
+
+def _post_week(world: ZulipWorld) -> list[int]:
+    """Three announcements: read by Bob and Carol, by Bob, by nobody."""
+    server = world.server
+    ids = [
+        server.send_message(world.alice, world.general, "news", text)
+        for text in ("Office closed Monday", "New coffee machine", "@**all** fire drill at 3")
+    ]
+    server.mark_read(world.bob, ids[:2])
+    server.mark_read(world.carol, ids[:1])
+    return ids
+
+
+async def test_missed_scheduled_run_posts_report_to_topic_and_dm(world: ZulipWorld) -> None:
+    settings = world.settings(audit={"jobs": [JOB]})
+    async with running(settings):
+        pass  # first start: the job is stored with its next run next Monday
+    ids = _post_week(world)
+    make_due(world.data_dir, "audit:weekly")
+    async with running(settings):
+        await world.wait_for_posts(4)  # report + table, to the topic and to Dave
+    posts = world.bot_posts()
+    topics = [topic for _, _, topic in posts]
+    assert topics.count("read audit") == 2
+    report = posts[0][1].splitlines()
+    assert report[0].startswith("**Read audit of #general**")
+    assert report[1].startswith(f"1. [message {ids[2]}](")
+    assert "read by 0 of 3 (0%); no receipt: @_**Bob Cratchit|" in report[1]
+    assert report[-1] == "**Summary:** 3 messages, read 3 of 9 times (33%)"
+    table = next(text for _, text, topic in posts if "```csv" in text and topic)
+    body = table.split("```csv\n", 1)[1].rsplit("\n```", 1)[0]
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [int(r["message_id"]) for r in rows] == [ids[2], ids[1], ids[0]]
+    with world.server.lock:
+        direct = [m for m in world.server.state.messages.values() if m.type == "private"]
+    assert {m.dm_user_ids for m in direct} == {tuple(sorted((world.bot.id, world.dave.id)))}
+
+
+def _config(world: ZulipWorld, tmp_path: Path, audit: str = "") -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""
+[bot]
+backend = "zulip"
+data_dir = "{world.data_dir}"
+
+[zulip]
+site = "{world.server.url}"
+email = "{world.bot.email}"
+api_key = "{world.bot.api_key}"
+
+[plugins.audit]
+{audit}
+"""
+    )
+    return path
+
+
+def test_cli_audit_and_receipts(world: ZulipWorld, tmp_path: Path) -> None:
+    ids = _post_week(world)
+    config = _config(world, tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["audit", "-c", str(config), "--channel", "general", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [int(m["message_id"]) for m in data["messages"]] == [ids[2], ids[1], ids[0]]
+    best = data["messages"][2]
+    assert {r["name"] for r in best["read_by"]} == {"Bob Cratchit", "Carol Danvers"}
+    assert all(r["read_at"] is None for r in best["read_by"])  # Zulip gives no read times
+    out = tmp_path / "audit.csv"
+    args = ["--channel", "general", "--format", "csv", "--output", str(out)]
+    result = runner.invoke(cli, ["audit", "-c", str(config), *args])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [r["read_by_count"] for r in rows] == ["0", "1", "2"]
+
+    link = world.link(ids[0])
+    result = runner.invoke(cli, ["receipts", "-c", str(config), link, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    receipts = json.loads(result.output)
+    assert receipts["message_id"] == str(ids[0])
+    assert receipts["no_receipt"] == [{"id": str(world.dave.id), "name": "Dave Admin"}]
+    unknown = runner.invoke(cli, ["audit", "-c", str(config), "--channel", "nope"])
+    assert unknown.exit_code == 1
+    assert "no Zulip channel named 'nope'" in unknown.output
+
+
+def _rate_limited_audit(world: ZulipWorld, tmp_path: Path, audit: str) -> tuple[int, float]:
+    """Audit 30 messages with the bot limited to 30 calls per 3 s; (429s, seconds)."""
+    for number in range(30):
+        world.server.send_message(world.alice, world.general, "news", f"notice {number}")
+    world.server.set_rate_limit(30, 3.0)
+    start = time.monotonic()
+    config = str(_config(world, tmp_path, audit))
+    args = ["--channel", "general", "--format", "json"]
+    result = CliRunner().invoke(cli, ["audit", "-c", config, *args])
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["messages"]) == 30
+    return world.server.count_429(), elapsed
+
+
+def test_paced_audit_causes_no_429(world: ZulipWorld, tmp_path: Path) -> None:
+    paced = "max_requests_per_minute = 300\nburst = 1"  # 1 + 15 per 3 s, + start-up
+    count, elapsed = _rate_limited_audit(world, tmp_path, paced)
+    assert count == 0
+    assert elapsed < 10
+
+
+def test_unpaced_audit_would_hit_the_limit(world: ZulipWorld, tmp_path: Path) -> None:
+    count, _ = _rate_limited_audit(world, tmp_path, "max_requests_per_minute = 60000\nburst = 100")
+    assert count > 0

@@ -1,0 +1,72 @@
+"""The pacer keeps any 60 s window under the limit, and follows the server's headers."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from botkit.readstatus.pacing import Pacer
+
+from .fakes import FakeClock
+
+
+async def _calls(pacer: Pacer, clock: FakeClock, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        await pacer.acquire()
+        times.append(clock.now)
+    return times
+
+
+def _busiest_minute(times: list[float]) -> int:
+    window: deque[float] = deque()
+    busiest = 0
+    for moment in times:
+        window.append(moment)
+        while window[0] <= moment - 60:
+            window.popleft()
+        busiest = max(busiest, len(window))
+    return busiest
+
+
+async def test_never_more_than_burst_plus_rate_in_a_minute() -> None:
+    clock = FakeClock()
+    pacer = Pacer(180, burst=10, clock=clock, wall=clock, sleep=clock.sleep)
+    times = await _calls(pacer, clock, 600)
+    assert _busiest_minute(times) <= 190  # under Zulip's 200
+    # ... and it runs close to the limit: 600 calls take about 600/3 s, not much more
+    assert times[-1] - times[0] < 600 / 3 + 1
+
+
+async def test_first_calls_do_not_wait() -> None:
+    clock = FakeClock()
+    pacer = Pacer(60, burst=5, clock=clock, wall=clock, sleep=clock.sleep)
+    await _calls(pacer, clock, 5)
+    assert clock.sleeps == []
+
+
+async def test_few_remaining_calls_are_spread_until_the_reset() -> None:
+    clock = FakeClock()
+    pacer = Pacer(6000, burst=100, reserve=2, clock=clock, wall=clock, sleep=clock.sleep)
+    await pacer.acquire()
+    pacer.observe(remaining=12, reset_at=clock.now + 30)  # 10 usable calls over 30 s
+    start = clock.now
+    await pacer.acquire()
+    assert clock.now - start >= 3 - 1e-9
+
+
+async def test_nothing_left_waits_for_the_reset() -> None:
+    clock = FakeClock()
+    pacer = Pacer(6000, burst=100, reserve=5, clock=clock, wall=clock, sleep=clock.sleep)
+    pacer.observe(remaining=3, reset_at=clock.now + 20)
+    start = clock.now
+    await pacer.acquire()
+    assert clock.now - start >= 20 - 1e-9
+
+
+async def test_a_429_holds_every_call() -> None:
+    clock = FakeClock()
+    pacer = Pacer(6000, burst=100, clock=clock, wall=clock, sleep=clock.sleep)
+    pacer.penalize(7.5)
+    start = clock.now
+    await pacer.acquire()
+    assert clock.now - start >= 7.5
