@@ -1,10 +1,8 @@
 """The plugins as the runtime sees them: start them, hand them messages, run their jobs.
 
-``handle(message)`` runs every handler the message is for: each matching ``@on_message``
-handler, then the command it invokes (by prefix, leading @-mention, or plain text in a
-one-to-one direct message). The bot's own messages are ignored, and other bots' unless a handler
-opts in with ``include_bots=True``. A failing handler does not stop the others; ``HandlerFailed``
-is raised once all have run, so the runtime can retry the message.
+``start`` sets each plugin up and registers its commands and scheduled jobs; ``handle(message)``
+passes the message to the ``Dispatcher`` (``botkit.dispatch``), which runs every handler it is
+for and raises ``HandlerFailed`` once all have run if any failed, so the runtime can retry it.
 """
 
 from __future__ import annotations
@@ -12,27 +10,16 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from botkit import acl
 from botkit.backends.base import Backend
-from botkit.commands import (
-    ArgumentError,
-    CommandInfo,
-    CommandSignature,
-    Invocation,
-    Param,
-    Trigger,
-    find_invocation,
-    help_for,
-    help_overview,
-)
+from botkit.commands import CommandInfo
 from botkit.config.settings import Settings
+from botkit.dispatch import HELP, ActivePlugin, Dispatcher, HandlerFailed, call_handler
 from botkit.loader import LoadedPlugin
 from botkit.models import Message, User
-from botkit.plugin import Context, Plugin, PluginEnv, split_text
+from botkit.plugin import Context, PluginEnv
 from botkit.scheduler import JobSpec, Scheduler, cron_trigger
 from botkit.types import KeyValue
 
@@ -40,51 +27,9 @@ __all__ = ["HELP", "HandlerFailed", "PluginHost"]
 
 log = logging.getLogger("botkit.plugins")
 
-HELP = CommandInfo(
-    plugin="botkit",
-    name="help",
-    help="List the commands you can use, or show how to use one",
-    aliases=(),
-    admin_only=False,
-    include_bots=False,
-    signature=CommandSignature((Param("command", "str", optional=True, default=None),)),
-    attr="",
-)
-
-
-class HandlerFailed(Exception):
-    """One or more handlers raised while handling a message; ``errors`` holds what they raised."""
-
-    def __init__(self, errors: list[BaseException]) -> None:
-        self.errors = errors
-        summary = "; ".join(f"{type(e).__name__}: {e}" for e in errors)
-        super().__init__(f"{len(errors)} handler(s) failed: {summary}")
-
 
 class StoreLike(Protocol):
     def kv(self, namespace: str) -> KeyValue: ...
-
-
-@dataclass(slots=True)
-class _Active:
-    """A started plugin."""
-
-    plugin: LoadedPlugin
-    env: PluginEnv
-    instance: Plugin | None
-
-    def handler(self, attr: str) -> Callable[..., Any]:
-        owner: Any = self.instance if self.instance is not None else self.plugin.target
-        func: Callable[..., Any] = getattr(owner, attr)
-        return func
-
-
-async def _call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Await an ``async def``; run a plain ``def`` in a worker thread."""
-    if inspect.iscoroutinefunction(func):
-        return await func(*args, **kwargs)
-    result = await asyncio.to_thread(func, *args, **kwargs)
-    return await result if inspect.isawaitable(result) else result
 
 
 class PluginHost:
@@ -104,11 +49,12 @@ class PluginHost:
         self.scheduler = scheduler
         self._plugins = list(plugins)
         self._store = store
-        self._active: dict[str, _Active] = {}
-        self._words: dict[str, tuple[_Active, CommandInfo]] = {}
+        self._active: dict[str, ActivePlugin] = {}
+        self._words: dict[str, tuple[ActivePlugin, CommandInfo]] = {}
         self._jobs: dict[str, JobSpec] = {}
         self._setting_up: list[JobSpec] | None = None
         self._started = False
+        self._dispatch = Dispatcher(self, self._active, self._words)
 
     @property
     def prefix(self) -> str:
@@ -155,7 +101,7 @@ class PluginHost:
             loop=loop,
             add_job=self._add_job,
         )
-        active = self._active[plugin.name] = _Active(plugin, env, None)
+        active = self._active[plugin.name] = ActivePlugin(plugin, env, None)
         self._setting_up = []
         try:
             if isinstance(plugin.target, type):
@@ -243,7 +189,7 @@ class PluginHost:
             log.warning("scheduled job %s.%s skipped: the plugin is not running", plugin, method)
             return
         try:
-            await _call(active.handler(method), Context.from_env(active.env, None), **kwargs)
+            await call_handler(active.handler(method), Context.from_env(active.env, None), **kwargs)
         except Exception:
             active.env.log.exception("scheduled job %s.%s failed", plugin, method)
 
@@ -259,99 +205,4 @@ class PluginHost:
     async def handle(self, message: Message) -> None:
         """Run every handler ``message`` is for; raise ``HandlerFailed`` after all have run if
         any raised."""
-        if message.sender.id == self.bot_user.id:
-            return
-        errors: list[BaseException] = []
-        matched = await self._run_message_handlers(message, errors)
-        invocation = find_invocation(message, prefix=self.prefix, bot=self.bot_user)
-        if invocation is not None:
-            try:
-                await self._run_command(message, invocation, matched)
-            except Exception as exc:
-                errors.append(exc)
-        if errors:
-            raise HandlerFailed(errors)
-
-    async def _run_message_handlers(self, message: Message, errors: list[BaseException]) -> bool:
-        matched = False
-        for active in list(self._active.values()):
-            for handler in active.plugin.message_handlers:
-                if message.sender.is_bot and not handler.spec.include_bots:
-                    continue
-                try:
-                    hit, match = handler.spec.matches(message)
-                    if not hit:
-                        continue
-                    matched = True
-                    ctx = self._context(active, message, match=match)
-                    await self._reply_with(ctx, await _call(active.handler(handler.attr), ctx))
-                except Exception as exc:
-                    active.env.log.exception("handler %s failed on message %s",
-                                             handler.attr, message.id)  # fmt: skip
-                    errors.append(exc)
-        return matched
-
-    async def _run_command(self, message: Message, invocation: Invocation, matched: bool) -> None:
-        found = self._words.get(invocation.name)
-        info = found[1] if found else (HELP if invocation.name == HELP.name else None)
-        if info is None:
-            # In a direct message plain text may just be talk another handler took care of.
-            quiet = message.sender.is_bot or (invocation.trigger is Trigger.DIRECT and matched)
-            if not quiet:
-                await self._reply(message, f"Unknown command {self.prefix}{invocation.name}. "
-                                           f"Try {self.prefix}help.")  # fmt: skip
-            return
-        if message.sender.is_bot and not info.include_bots:
-            return
-        if not self._allowed(info, message):
-            await self._reply(
-                message, f"Sorry, you are not allowed to use {self.prefix}{info.name}."
-            )
-            return
-        try:
-            values = info.signature.parse(invocation.args)
-        except ArgumentError as exc:
-            await self._reply(message, f"{exc}\nUsage: {info.usage(self.prefix)}")
-            return
-        if found is None:
-            await self._reply(message, self._help_text(message, values[0]))
-            return
-        active = found[0]
-        ctx = self._context(active, message, args=invocation.args)
-        try:
-            await self._reply_with(ctx, await _call(active.handler(info.attr), ctx, *values))
-        except Exception:
-            active.env.log.exception("command %s failed on message %s", info.name, message.id)
-            raise
-
-    def _allowed(self, info: CommandInfo, message: Message) -> bool:
-        return acl.is_allowed(
-            self.settings.acl,
-            info.name,
-            message.sender,
-            message.conversation,
-            admin_only=info.admin_only,
-        )
-
-    def _help_text(self, message: Message, wanted: str | None) -> str:
-        usable = [info for info in self.commands if self._allowed(info, message)]
-        if wanted is None:
-            return help_overview(usable, self.prefix)
-        name = wanted.removeprefix(self.prefix).lower()
-        for info in usable:
-            if name == info.name or name in info.aliases:
-                return help_for(info, self.prefix)
-        return f"Unknown command {self.prefix}{name}. Try {self.prefix}help."
-
-    def _context(self, active: _Active, message: Message, **extra: Any) -> Context:
-        is_admin = acl.is_admin(self.settings.acl, message.sender)
-        return Context.from_env(active.env, message, is_admin=is_admin, **extra)
-
-    async def _reply(self, message: Message, text: str) -> None:
-        for piece in split_text(text, self.backend.max_message_length):
-            await self.backend.send(message.conversation, piece)
-
-    @staticmethod
-    async def _reply_with(ctx: Context, result: Any) -> None:
-        if isinstance(result, str) and result.strip():
-            await ctx.reply(result)
+        await self._dispatch.handle(message)
