@@ -2,7 +2,9 @@
 
 Pieces: ``client`` (threads, retries, 429s, auth), ``rooms`` (discovery), ``poller`` (fetching,
 the ``MessageSource`` seam), ``cursors`` (fetched / handled per room, persisted in ``state``),
-``acks`` (room-level read marks), ``readstatus`` (receipts, members, users), ``convert``.
+``acks`` (room-level read marks), ``readstatus`` (receipts, members, users), ``history`` (a
+room's messages by name, for audits: the backend is its own ``HistorySource``), ``dms`` (opening
+a DM addressed by people), ``convert``.
 
 Edits are ignored for now: a message is handled once, by ``_id``; an edit keeps its ``ts`` and is
 never fetched again as new. (``editedAt`` is where edit handling would start.)
@@ -11,6 +13,7 @@ never fetched again as new. (``editedAt`` is where edit handling would start.)
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +24,8 @@ from botkit.backends.rocketchat.catchup import collect_backlog
 from botkit.backends.rocketchat.client import ApiError, RetryPolicy, RocketChatClient
 from botkit.backends.rocketchat.convert import RoomInfo, to_message, to_user
 from botkit.backends.rocketchat.cursors import Cursors
+from botkit.backends.rocketchat.dms import DirectRooms
+from botkit.backends.rocketchat.history import RoomHistory
 from botkit.backends.rocketchat.poller import PollingSource, RawMessage, RoomFetcher
 from botkit.backends.rocketchat.readstatus import ReadStatus, ReceiptsState
 from botkit.backends.rocketchat.rooms import RoomDirectory
@@ -34,6 +39,8 @@ __all__ = ["RocketChatBackend"]
 log = logging.getLogger("botkit.backends.rocketchat")
 
 DEFAULT_MAX_MESSAGE_LENGTH = 5000
+#: The route whose rate limit paces audits (one receipts call per message).
+RECEIPTS_ROUTE = "chat.getMessageReadReceipts"
 
 
 class RocketChatBackend:
@@ -53,6 +60,10 @@ class RocketChatBackend:
         self._fetcher = RoomFetcher(self._client)
         self._marker = ReadMarker(self._client, self.send_read_receipts)
         self._status = ReadStatus(self._client, self._directory)
+        self._history = RoomHistory(
+            self._client, self._directory, self._fetcher, self._status, self._to_message
+        )
+        self._direct = DirectRooms(self._client, self._directory, self._status)
         self._cursors: Cursors | None = None
         self._source: PollingSource | None = None
         self._me: User | None = None
@@ -205,7 +216,7 @@ class RocketChatBackend:
                 f"most {self.max_message_length}: split it"
             )
         extra: dict[str, Any] = {"tmid": to.thread_id} if to.thread_id else {}
-        room_id = to.id
+        room_id = await self._direct.room_id(to, self.me)
         try:
             result = await self._client.call(
                 "chat.postMessage",
@@ -237,6 +248,26 @@ class RocketChatBackend:
 
     async def users(self) -> list[User]:
         return await self._status.users()
+
+    # -- audits ---------------------------------------------------------------------------------
+    async def history(self, conversation_name: str, since: datetime) -> list[Message]:
+        """Messages of the room called ``conversation_name`` sent at or after ``since``, oldest
+        first, thread replies included (``botkit.readstatus.history.HistorySource``)."""
+        return await self._history.messages(conversation_name, since)
+
+    async def channel(self, name: str) -> Conversation:
+        """The channel or private group called ``name``, to post to."""
+        return (await self._history.room(name)).conversation()
+
+    def rate_limit_info(self) -> tuple[int, float] | None:
+        """``(remaining, reset_at)`` of the read-receipts route as the server last reported it
+        (``X-RateLimit-Remaining``, ``X-RateLimit-Reset`` in Unix seconds), for pacing audits;
+        None when it reported none (rate limiting off, or the bot may bypass it) or that window
+        is over."""
+        window = self._client.rate_window(RECEIPTS_ROUTE)
+        if window is None or window.reset_at <= time.time():
+            return None
+        return window.remaining, window.reset_at
 
     # -- helpers --------------------------------------------------------------------------------
     def _require(self) -> tuple[PollingSource, Cursors]:

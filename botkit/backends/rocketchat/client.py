@@ -9,7 +9,9 @@ joins GET parameters without URL-encoding them. This wrapper
 - URL-encodes GET values itself (``quote``) before the client joins them;
 - waits out 429s per route (``RateGate``) before the next call to that route, retries 5xx and
   connection failures with jittered exponential backoff (``Backoff``), and turns a 401 into one
-  clear ``AuthError`` that never contains the token or password.
+  clear ``AuthError`` that never contains the token or password;
+- remembers each route's last ``X-RateLimit-*`` window (``rate_window``), so long jobs can pace
+  themselves instead of running into 429s.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ from botkit.backends.rocketchat.failures import (
     error_for_status,
     never_connected,
 )
+from botkit.backends.rocketchat.ratelimit import RateWindow, rate_window
 from botkit.config.schema import RocketChatSection
 from botkit.errors import AuthError, BackendError, ConfigError, RateLimited, ServerUnavailable
 
-__all__ = ["ApiError", "RetryPolicy", "RocketChatClient", "encode"]
+__all__ = ["ApiError", "RateWindow", "RetryPolicy", "RocketChatClient", "encode"]
 
 log = logging.getLogger("botkit.backends.rocketchat")
 
@@ -79,6 +82,8 @@ class RocketChatClient:
         self._session.hooks["response"].append(self._remember_headers)
         self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="botkit-rocketchat")
         self._gates: dict[str, RateGate] = {}
+        self._windows: dict[str, RateWindow] = {}
+        self._windows_lock = threading.Lock()
         self._api: RocketChat | None = None
         self._logged_in_with_password = False
         self._closed = False
@@ -89,6 +94,11 @@ class RocketChatClient:
         if self._section.username is not None:
             return f"user {self._section.username!r}"
         return f"user id {self._section.user_id!r}"
+
+    def rate_window(self, endpoint: str) -> RateWindow | None:
+        """The rate-limit window the server last reported for ``endpoint``, if it did."""
+        with self._windows_lock:
+            return self._windows.get(endpoint)
 
     # -- calls ----------------------------------------------------------------------------------
     async def login(self) -> dict[str, Any]:
@@ -189,6 +199,17 @@ class RocketChatClient:
     ) -> tuple[T, datetime | None]:
         """One try, in a worker thread: the result, or a typed error / ``Transient``."""
         self._local.headers = {}
+        try:
+            return self._attempt_once(endpoint, fn, idempotent)
+        finally:
+            window = rate_window(self._local.headers)
+            if window is not None:
+                with self._windows_lock:
+                    self._windows[endpoint] = window
+
+    def _attempt_once(
+        self, endpoint: str, fn: Callable[[RocketChat], T], idempotent: bool
+    ) -> tuple[T, datetime | None]:
         api = self._api
         try:
             if api is None and endpoint != "login":

@@ -1,5 +1,8 @@
 """Who read what on Rocket.Chat: receipts, room members, the user directory, receipt settings.
 
+Member lists carry no roles, so ``is_bot`` (and ``is_active``) come from the user directory
+(``users.list``, cached five minutes) for everyone it lists.
+
 Read receipts are a premium (Enterprise) feature of Rocket.Chat:
 
 - without the licence module ``chat.getMessageReadReceipts`` answers 400
@@ -16,9 +19,10 @@ message and no access both answer ``MessageNotFound`` (deliberately the same).
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from botkit.backends.rocketchat.client import ApiError, RocketChatClient
@@ -29,6 +33,8 @@ from botkit.errors import MessageNotFound, ReceiptsDisabled
 from botkit.models import Conversation, Message, Receipt, User
 
 __all__ = ["LICENCE_REASON", "ReadStatus", "ReceiptsState", "TtlCache"]
+
+log = logging.getLogger("botkit.backends.rocketchat")
 
 LICENCE_REASON = (
     "read receipts are a Rocket.Chat premium (Enterprise) feature: this server's licence does "
@@ -115,8 +121,11 @@ class ReadStatus:
         raw = [r for r in data.get("receipts") or () if isinstance(r, dict)]
         if not raw:
             # the sender's own receipt is stored at send time whenever receipts are recorded:
-            # none at all means they are off, or the message predates them
+            # none at all means they are off, or the message predates them; a cached "on"
+            # contradicts this answer (an admin may just have turned them off): ask again
             state = await self.receipts_state()
+            if state.problem is None:
+                state = await self.receipts_state(fresh=True)
             if state.problem is not None:
                 raise ReceiptsDisabled(state.problem)
             if state.enabled is None:
@@ -135,9 +144,10 @@ class ReadStatus:
             )
         return receipts
 
-    async def receipts_state(self) -> ReceiptsState:
-        """The public settings that decide whether receipts are recorded (cached a minute)."""
-        cached = self._settings.get("")
+    async def receipts_state(self, *, fresh: bool = False) -> ReceiptsState:
+        """The public settings that decide whether receipts are recorded (cached a minute
+        unless ``fresh``)."""
+        cached = None if fresh else self._settings.get("")
         if cached is not None:
             return cached
         try:
@@ -170,7 +180,7 @@ class ReadStatus:
         else:
             endpoint = "channels.members"
         items = await self._paged(endpoint, "members", roomId=conversation.id)
-        return self._members.put(conversation.id, [to_user(m) for m in items])
+        return self._members.put(conversation.id, await self.with_roles(map(to_user, items)))
 
     async def users(self) -> list[User]:
         cached = self._users.get("")
@@ -178,6 +188,28 @@ class ReadStatus:
             return cached
         items = await self._paged("users.list", "users")
         return self._users.put("", [to_user(u) for u in items])
+
+    async def with_roles(self, people: Iterable[User]) -> list[User]:
+        """``people`` with ``is_bot`` and ``is_active`` from the user directory: member lists and
+        messages carry no roles and no active flag (people the directory lacks stay as given)."""
+        try:
+            directory = {u.id: u for u in await self.users()}
+        except ApiError as exc:  # users.list needs view-d-room: without it, names still work
+            log.debug("Rocket.Chat: no user directory (%s); is_bot comes from messages only", exc)
+            directory = {}
+        out = []
+        for person in people:
+            known = directory.get(person.id)
+            out.append(
+                person
+                if known is None
+                else replace(
+                    person,
+                    is_bot=person.is_bot or known.is_bot,
+                    is_active=person.is_active and known.is_active,
+                )
+            )
+        return out
 
     async def _paged(self, endpoint: str, key: str, **params: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -23,8 +23,4 @@ def source_for(backend_name: str, settings: Settings) -> HistorySource | None:
         from botkit.readstatus.sources.zulip import ZulipHistory
 
         return ZulipHistory(settings.zulip)
-    if backend_name == "rocketchat":
-        from botkit.readstatus.sources.rocketchat import RocketChatHistory
-
-        return RocketChatHistory(settings.rocketchat)
     return None

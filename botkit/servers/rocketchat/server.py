@@ -9,7 +9,15 @@ from datetime import datetime
 from typing import Any, Literal, Self
 
 from .._http import LocalServer, Request, Response, Route
-from . import api_auth, api_chat, api_history, api_receipts, api_rooms, api_subscriptions
+from . import (
+    api_auth,
+    api_chat,
+    api_history,
+    api_receipts,
+    api_rooms,
+    api_settings,
+    api_subscriptions,
+)
 from .app import api_routes, not_found_response
 from .control import control_routes
 from .errors import ApiError
@@ -32,6 +40,7 @@ ENDPOINTS = [
     *api_history.ENDPOINTS,
     *api_chat.ENDPOINTS,
     *api_receipts.ENDPOINTS,
+    *api_settings.ENDPOINTS,
 ]
 
 

@@ -61,7 +61,9 @@ async def test_receipts_not_recorded_are_reported_as_disabled(
     message = await backend.fetch_message(mid)
     with pytest.raises(ReceiptsDisabled) as caught:
         await backend.read_receipts(message)
-    assert "not even the sender's" in caught.value.reason
+    # the public settings say why: the detailed receipts setting is off
+    assert caught.value.reason.startswith("read receipts are turned off on this Rocket.Chat server")
+    assert "'Detailed read receipts' must be on" in caught.value.reason
 
 
 async def test_unknown_and_invisible_messages_are_the_same_not_found(

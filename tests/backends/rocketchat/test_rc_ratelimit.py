@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from botkit.backends.rocketchat.ratelimit import DEFAULT_WAIT, rate_limit_wait
+from botkit.backends.rocketchat.ratelimit import (
+    DEFAULT_WAIT,
+    RateWindow,
+    rate_limit_wait,
+    rate_window,
+)
 
 TEXT = (
     "Error, too many requests. Please slow down. You must wait 7 seconds before trying this "
@@ -32,3 +37,14 @@ def test_text_alone_and_nothing_at_all() -> None:
 def test_a_reset_in_the_past_means_no_wait() -> None:
     headers = {"x-ratelimit-reset": str(int((NOW - 5) * 1000))}
     assert rate_limit_wait(headers, "", NOW) == 0.0
+
+
+def test_the_window_from_the_headers_in_seconds() -> None:
+    headers = {
+        "x-ratelimit-limit": "10",
+        "x-ratelimit-remaining": "4",
+        "x-ratelimit-reset": str(int((NOW + 30) * 1000)),
+    }
+    assert rate_window(headers) == RateWindow(limit=10, remaining=4, reset_at=NOW + 30)
+    assert rate_window({}) is None
+    assert rate_window({"x-ratelimit-remaining": "4", "x-ratelimit-reset": "later"}) is None
