@@ -214,21 +214,13 @@ def audit(
 async def _audit(
     backend: Backend, me: User, settings: Settings, *, channel: str, window: timedelta, bots: bool
 ) -> AuditReport:
-    from botkit.readstatus.audit import Auditor
     from botkit.readstatus.history import history_source
-    from botkit.readstatus.pacing import Pacer
+    from botkit.readstatus.settings import AuditorSettings
 
-    table = settings.plugins.section("audit")
-    configured, burst = table.get("max_requests_per_minute"), table.get("burst", 10)
-    rate = float(configured) if isinstance(configured, int | float) else None
-    default = {"zulip": 180.0}.get(backend.name, 300.0)
-    auditor = Auditor(
-        backend,
-        history_source(backend, settings),
-        pacer=Pacer(rate or default, burst=burst if isinstance(burst, int) else 10),
-        include_bots=bots,
-        me=me,
-    )
+    configured = AuditorSettings.from_table(settings.plugins.section("audit"))
+    if bots:
+        configured = configured.model_copy(update={"include_bots": True})
+    auditor = configured.auditor(backend, history_source(backend, settings), me)
     if not sys.stderr.isatty():
         return await auditor.run(channel, window)
     from rich.progress import Progress

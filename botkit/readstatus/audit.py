@@ -122,13 +122,16 @@ class Auditor:
         pacer: Pacer | None = None,
         include_bots: bool = False,
         me: User | None = None,
+        follow_rate_limit_headers: bool = True,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine = ReadStatusEngine(backend, include_bots=include_bots, me=me)
         self.history = history
         self.pacer = pacer or Pacer()
         self.clock = clock
-        self._rate_info = getattr(backend, "rate_limit_info", None)
+        self._rate_info = (
+            getattr(backend, "rate_limit_info", None) if follow_rate_limit_headers else None
+        )
 
     async def run(
         self,

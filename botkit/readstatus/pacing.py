@@ -47,6 +47,8 @@ class Pacer:
         self._not_before = 0.0
         self.calls = 0
         self.waited = 0.0
+        #: The largest remaining budget seen: about the server's limit for this route.
+        self._peak = 0
 
     def _refill(self) -> None:
         now = self._clock()
@@ -70,7 +72,10 @@ class Pacer:
         if remaining is None or reset_at is None:
             return
         until_reset = max(reset_at - self._wall(), 0.0)
-        usable = remaining - self.reserve
+        # keep a tenth of the server's limit for the bot's own traffic, at most ``reserve``:
+        # a fixed reserve of 10 would stall every call on Rocket.Chat's 10-per-route limit
+        self._peak = max(self._peak, remaining + 1)
+        usable = remaining - min(self.reserve, self._peak // 10)
         gap = until_reset if usable <= 0 else until_reset / usable
         self._not_before = max(self._not_before, self._clock() + gap)
 

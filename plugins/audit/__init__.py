@@ -20,15 +20,14 @@ from botkit.config.schema import Duration, parse_duration
 from botkit.errors import BackendError
 from botkit.models import Conversation, Message, User
 from botkit.plugin import Context, Plugin, command
-from botkit.readstatus.audit import AuditFilter, Auditor
+from botkit.readstatus.audit import AuditFilter
 from botkit.readstatus.format import Formatter, escape_text
 from botkit.readstatus.history import HistorySource, history_source
-from botkit.readstatus.pacing import Pacer
 from botkit.readstatus.report import ReportOptions, chat_report, csv_parts
+from botkit.readstatus.settings import AuditorSettings
 from botkit.scheduler import cron_trigger
 
 #: Calls per minute when not configured: under Zulip's 200, leaving room for the bot's own.
-DEFAULT_RATE = {"zulip": 180.0, "rocketchat": 300.0}
 AUDIT_HELP = (
     "Read audit of a channel now: least-read messages first, who has not read them, totals "
     "(SINCE like 24h or 7d)."
@@ -94,15 +93,8 @@ class AuditJob(Strict):
 class Audit(Plugin):
     name = "audit"
 
-    class Config(Strict):
-        jobs: list[AuditJob] = []
-        #: Count bots among each message's audience and readers.
-        include_bots: bool = False
-        #: Read-receipt calls per minute (None: 180 on Zulip, 300 on Rocket.Chat).
-        max_requests_per_minute: float | None = Field(None, gt=0)
-        #: Calls that may go out at once before pacing starts (keep burst + rate x window
-        #: under the server's limit for its window).
-        burst: int = Field(10, ge=1)
+    class Config(AuditorSettings):
+        jobs: list[AuditJob] = Field(default_factory=list)
 
         @model_validator(mode="after")
         def _unique_ids(self) -> Audit.Config:
@@ -165,15 +157,8 @@ class Audit(Plugin):
         self, ctx: Context, config: Audit.Config, job: AuditJob, channel: str
     ) -> list[str]:
         backend = ctx.backend
-        rate = config.max_requests_per_minute or DEFAULT_RATE.get(backend.name, 180.0)
         try:
-            auditor = Auditor(
-                backend,
-                history_source(backend, ctx.settings),
-                pacer=Pacer(rate, burst=config.burst),
-                include_bots=config.include_bots,
-                me=ctx.bot,
-            )
+            auditor = config.auditor(backend, history_source(backend, ctx.settings), ctx.bot)
             filters = AuditFilter(
                 senders=tuple(job.senders),
                 topic=job.topic,

@@ -155,6 +155,10 @@ def test_cli_receipts_json(world: RcWorld, tmp_path: Path) -> None:
     assert "not found" in missing.output
 
 
+#: The control: no pacing at all, not even from the server's rate-limit headers.
+UNPACED = "max_requests_per_minute = 60000\nburst = 100\nfollow_rate_limit_headers = false"
+
+
 def _rate_limited_audit(world: RcWorld, tmp_path: Path, audit: str) -> tuple[int, float]:
     """Audit 15 messages on a server allowing 10 calls per route per 2 s; (429s, seconds)."""
     for number in range(15):
@@ -188,6 +192,8 @@ def test_paced_audit_causes_no_429(limited_world: RcWorld, tmp_path: Path) -> No
 
 def test_unpaced_audit_would_hit_the_limit(limited_world: RcWorld, tmp_path: Path) -> None:
     count, _ = _rate_limited_audit(
-        limited_world, tmp_path, "max_requests_per_minute = 60000\nburst = 100"
+        limited_world,
+        tmp_path,
+        UNPACED,
     )
     assert count > 0  # the control: without pacing this server answers 429

@@ -121,6 +121,10 @@ def test_cli_audit_and_receipts(world: ZulipWorld, tmp_path: Path) -> None:
     assert "no Zulip channel named 'nope'" in unknown.output
 
 
+#: The control: no pacing at all, not even from the server's rate-limit headers.
+UNPACED = "max_requests_per_minute = 60000\nburst = 100\nfollow_rate_limit_headers = false"
+
+
 def _rate_limited_audit(world: ZulipWorld, tmp_path: Path, audit: str) -> tuple[int, float]:
     """Audit 30 messages with the bot limited to 30 calls per 3 s; (429s, seconds)."""
     for number in range(30):
@@ -144,5 +148,9 @@ def test_paced_audit_causes_no_429(world: ZulipWorld, tmp_path: Path) -> None:
 
 
 def test_unpaced_audit_would_hit_the_limit(world: ZulipWorld, tmp_path: Path) -> None:
-    count, _ = _rate_limited_audit(world, tmp_path, "max_requests_per_minute = 60000\nburst = 100")
+    count, _ = _rate_limited_audit(
+        world,
+        tmp_path,
+        UNPACED,
+    )
     assert count > 0

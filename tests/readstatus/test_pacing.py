@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import pytest
+
 from botkit.readstatus.pacing import Pacer
 
 from .fakes import FakeClock
@@ -48,6 +50,7 @@ async def test_few_remaining_calls_are_spread_until_the_reset() -> None:
     clock = FakeClock()
     pacer = Pacer(6000, burst=100, reserve=2, clock=clock, wall=clock, sleep=clock.sleep)
     await pacer.acquire()
+    pacer.observe(remaining=199, reset_at=clock.now)  # a limit of 200: the full reserve applies
     pacer.observe(remaining=12, reset_at=clock.now + 30)  # 10 usable calls over 30 s
     start = clock.now
     await pacer.acquire()
@@ -57,10 +60,21 @@ async def test_few_remaining_calls_are_spread_until_the_reset() -> None:
 async def test_nothing_left_waits_for_the_reset() -> None:
     clock = FakeClock()
     pacer = Pacer(6000, burst=100, reserve=5, clock=clock, wall=clock, sleep=clock.sleep)
+    pacer.observe(remaining=199, reset_at=clock.now)
     pacer.observe(remaining=3, reset_at=clock.now + 20)
     start = clock.now
     await pacer.acquire()
     assert clock.now - start >= 20 - 1e-9
+
+
+async def test_a_small_limit_keeps_a_small_reserve() -> None:
+    # Rocket.Chat allows 10 calls per route: a reserve of 10 would stall every call
+    clock = FakeClock()
+    pacer = Pacer(6000, burst=100, reserve=10, clock=clock, wall=clock, sleep=clock.sleep)
+    pacer.observe(remaining=9, reset_at=clock.now + 9)
+    start = clock.now
+    await pacer.acquire()
+    assert clock.now - start == pytest.approx(9 / 8)  # one call kept back, 8 spread over 9 s
 
 
 async def test_a_429_holds_every_call() -> None:
