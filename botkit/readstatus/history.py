@@ -37,16 +37,9 @@ class HistorySource(Protocol):
 
 
 def history_source(backend: object, settings: Settings | None = None) -> HistorySource:
-    """``backend`` itself when it can list history; else, with ``settings``, a client-side
-    source for Zulip or Rocket.Chat (``botkit.readstatus.sources``); else ``NotSupported``."""
+    """``backend`` itself when it can list history (the Zulip and Rocket.Chat backends can),
+    else ``NotSupported``. ``settings`` is accepted for callers that have it at hand."""
     if isinstance(backend, HistorySource):
         return backend
-    name = getattr(backend, "name", "")
-    if settings is not None:
-        from botkit.readstatus.sources import source_for
-
-        found = source_for(name, settings)
-        if found is not None:
-            return found
-    label = name or type(backend).__name__
+    label = getattr(backend, "name", "") or type(backend).__name__
     raise NotSupported(f"the {label} backend cannot list a channel's messages, so it cannot audit")

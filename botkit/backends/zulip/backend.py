@@ -1,4 +1,6 @@
-"""``ZulipBackend``: the Backend protocol on a Zulip server, through the official client."""
+"""``ZulipBackend``: the Backend protocol on a Zulip server, through the official client, plus
+what audits use: ``history`` / ``channel`` (a ``HistorySource``, see ``history``) and
+``rate_limit_info`` (the server's last ``X-RateLimit-*`` headers, see ``ratelimits``)."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from botkit.backends.base import CatchUpLimits
 from botkit.backends.retry import RateGate
 from botkit.backends.zulip import catchup
 from botkit.backends.zulip.client import JSON, RetryPolicy, ZulipApi, ZulipRequestError
-from botkit.backends.zulip.convert import to_message
+from botkit.backends.zulip.convert import outgoing, to_message
 from botkit.backends.zulip.cursor import Cursor
 from botkit.backends.zulip.directory import ChannelMembers, Channels, UserDirectory
 from botkit.backends.zulip.events import EventQueue
+from botkit.backends.zulip.history import ChannelHistory
 from botkit.backends.zulip.readstate import RECEIPTS_FEATURE_LEVEL, ReadPolicy
 from botkit.config import Settings
 from botkit.errors import (
@@ -36,9 +39,6 @@ log = logging.getLogger("botkit.backends.zulip")
 _RECENT = 20000
 #: GET /messages/{id} returns the message itself since Zulip 5.0.
 _SINGLE_MESSAGE_FEATURE_LEVEL = 120
-#: ``read_by_sender`` on POST /messages.
-_READ_BY_SENDER_FEATURE_LEVEL = 236
-_DIRECT_TYPE_FEATURE_LEVEL = 174
 
 
 class ZulipBackend:
@@ -58,6 +58,9 @@ class ZulipBackend:
         self.members_cache = ChannelMembers()
         self.channels = Channels()
         self.queue = EventQueue(self.api, self._on_register, self._on_event)
+        self.channel_history = ChannelHistory(
+            self.api, self.channels, self.directory, self._refresh_directory_for
+        )
         self.realm_receipts_enabled = True
         self.me: User | None = None
         self._cursor: Cursor | None = None
@@ -137,17 +140,9 @@ class ZulipBackend:
 
     # -- messages ----------------------------------------------------------------------------
     async def send(self, to: Conversation, text: str) -> str:
-        request: dict[str, Any] = {"content": text}
-        if to.is_direct:
-            others = [int(p) for p in to.participants if p != str(self._me_id())]
-            recipients = others or [self._me_id()]
-            direct = self.api.feature_level >= _DIRECT_TYPE_FEATURE_LEVEL
-            request.update(type="direct" if direct else "private", to=recipients)
-        else:
-            request.update(type="stream", to=int(to.id), topic=to.topic or "")
-        if self.api.feature_level >= _READ_BY_SENDER_FEATURE_LEVEL:
-            request["read_by_sender"] = True  # never unread for the bot itself
-        result = await self.api.call("messages", "POST", request)
+        request = outgoing(to, text, me_id=self._me_id(), feature_level=self.api.feature_level)
+        # never sent twice: resent only when Zulip surely did not post it (see ``failures``)
+        result = await self.api.call("messages", "POST", request, at_most_once=True)
         return str(result["id"])
 
     async def mark_read(self, messages: Sequence[Message]) -> None:
@@ -226,6 +221,22 @@ class ZulipBackend:
 
     async def users(self) -> list[User]:
         return self.directory.all()
+
+    # -- audits ------------------------------------------------------------------------------
+    async def history(self, conversation_name: str, since: datetime) -> list[Message]:
+        """Messages of the channel ``conversation_name`` sent at or after ``since``, oldest
+        first; ``BackendError`` naming an unknown channel."""
+        return await self.channel_history.messages(conversation_name, since)
+
+    async def channel(self, name: str) -> Conversation:
+        info = await self.channel_history.channel(name)
+        return Conversation.channel(str(info.id), info.name, private=info.private)
+
+    def rate_limit_info(self) -> tuple[int, float] | None:
+        """``(X-RateLimit-Remaining, X-RateLimit-Reset as Unix seconds)`` of the latest answer
+        that carried them (``GET /events`` has its own bucket: not counted); None before any."""
+        latest = self.api.rate_limits.latest()
+        return None if latest is None else (latest.remaining, latest.reset_at)
 
     # -- internals ---------------------------------------------------------------------------
     def _on_register(self, state: JSON) -> None:

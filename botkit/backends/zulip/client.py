@@ -7,7 +7,9 @@
 - 429: the shared ``RateGate`` is held for the ``retry-after`` the server gave (plus jitter), and
   no call of this backend starts before it opens again.
 - 5xx, dropped connections and timeouts: exponential backoff with jitter, capped, then
-  ``ServerUnavailable``.
+  ``ServerUnavailable``. A call made ``at_most_once`` (posting a message) is only sent again when
+  the server surely did not act on it (``failures``); otherwise ``OutcomeUnknown``.
+- Every response's ``X-RateLimit-*`` headers are kept in ``rate_limits`` (``ratelimits``).
 - 401: ``AuthError`` with one line naming the account and the server (never the key).
 - Other refusals come back as ``ZulipRequestError`` carrying Zulip's ``code`` and ``msg``.
 """
@@ -26,6 +28,13 @@ import zulip
 
 from botkit.backends.retry import Backoff, RateGate
 from botkit.backends.zulip.construct import ServerSettingsRefused, build_client
+from botkit.backends.zulip.failures import (
+    RESENDABLE_STATUSES,
+    OutcomeUnknown,
+    describe,
+    never_reached_server,
+)
+from botkit.backends.zulip.ratelimits import RateLimitHeaders
 from botkit.backends.zulip.threads import Workers
 from botkit.config.schema import ZulipSection
 from botkit.errors import AuthError, BackendError, ConfigError, RateLimited, ServerUnavailable
@@ -79,6 +88,7 @@ class ZulipApi:
         self._client: Any = None
         self._local = threading.local()
         self.workers = Workers("botkit-zulip-call")
+        self.rate_limits = RateLimitHeaders()
         self.email = section.email or "the zuliprc account"
         self.site = (section.site or "").rstrip("/")
         self.feature_level = 0
@@ -106,7 +116,7 @@ class ZulipApi:
                 failures = await self._transient(backoff, failures, f"server said {exc}")
                 continue
             except _TRANSIENT as exc:
-                failures = await self._transient(backoff, failures, _describe(exc))
+                failures = await self._transient(backoff, failures, describe(exc))
                 continue
             break
         client.ensure_session()
@@ -126,9 +136,11 @@ class ZulipApi:
         *,
         timeout: float | None = None,
         longpoll: bool = False,
+        at_most_once: bool = False,
     ) -> JSON:
         """One API call, waited out through 429s and retried through 5xx / connection failures.
-        A long-poll whose client-side timeout passes answers ``{"events": []}``."""
+        A long-poll whose client-side timeout passes answers ``{"events": []}``. With
+        ``at_most_once`` it is sent again only when the server surely did not act on it."""
         if self._client is None:
             raise BackendError("the Zulip backend is not connected")
         payload = {k: v for k, v in (request or {}).items() if v is not None}
@@ -143,10 +155,12 @@ class ZulipApi:
             except requests.Timeout as exc:
                 if longpoll:
                     return {"result": "success", "msg": "", "events": []}
-                failures = await self._transient(backoff, failures, _describe(exc))
+                self._check_resendable(at_most_once, method, path, exc)
+                failures = await self._transient(backoff, failures, describe(exc))
                 continue
             except _TRANSIENT as exc:
-                failures = await self._transient(backoff, failures, _describe(exc))
+                self._check_resendable(at_most_once, method, path, exc)
+                failures = await self._transient(backoff, failures, describe(exc))
                 continue
             if result.get("result") == "success":
                 return result
@@ -160,6 +174,8 @@ class ZulipApi:
                 )
             elif (status or 0) >= 500 or result.get("result") == "http-error":
                 problem = f"{method} /api/v1/{path} answered HTTP {status or '?'}"
+                if at_most_once and status not in RESENDABLE_STATUSES:
+                    raise OutcomeUnknown(self._unknown_outcome(problem))
                 failures = await self._transient(backoff, failures, problem)
             else:
                 raise ZulipRequestError(method, path, result)
@@ -194,9 +210,25 @@ class ZulipApi:
             self.gate.hold(_retry_after(result))  # no Retry-After header: the body's value
         return result, status
 
+    def _check_resendable(
+        self, at_most_once: bool, method: str, path: str, exc: BaseException
+    ) -> None:
+        """Raise ``OutcomeUnknown`` when an at-most-once call failed after it may have arrived."""
+        if at_most_once and not never_reached_server(exc):
+            problem = f"{method} /api/v1/{path}: {describe(exc)}"
+            raise OutcomeUnknown(self._unknown_outcome(problem)) from None
+
+    def _unknown_outcome(self, problem: str) -> str:
+        return (
+            f"Zulip at {self.site}: {problem} after the request was sent; the server may have "
+            "carried it out, so it is not sent again"
+        )
+
     def _remember_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        # the client hides HTTP statuses; the session hook keeps the last one for this thread
+        # the client hides HTTP statuses and headers; the session hook keeps the last status for
+        # this thread and the rate-limit headers for everyone
         self._local.status = response.status_code
+        self.rate_limits.record(response.url, response.headers)
         header = response.headers.get("Retry-After")
         if response.status_code == 429 and header is not None:
             # the earliest moment: before the answer is even parsed, no call may start
@@ -252,11 +284,3 @@ def _retry_after(result: Mapping[str, Any]) -> float:
         return max(0.0, float(result.get("retry-after", 1.0)))
     except (TypeError, ValueError):
         return 1.0
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, requests.Timeout):
-        return "request timed out"
-    if isinstance(exc, zulip.UnrecoverableNetworkError | requests.ConnectionError):
-        return "connection failed"
-    return type(exc).__name__

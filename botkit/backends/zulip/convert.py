@@ -1,4 +1,5 @@
-"""Zulip message payloads -> botkit ``Message``s, and Zulip's own permalink format.
+"""Zulip message payloads -> botkit ``Message``s (and a reply -> POST /messages parameters),
+and Zulip's own permalink format.
 
 A payload is a message as Zulip sends it (in a ``message`` event, or from GET /messages with
 ``apply_markdown=false``), with the bot's ``flags`` for it.
@@ -18,8 +19,14 @@ __all__ = [
     "dm_conversation",
     "hash_encode",
     "message_link",
+    "outgoing",
     "to_message",
 ]
+
+#: ``read_by_sender`` on POST /messages.
+_READ_BY_SENDER_FEATURE_LEVEL = 236
+#: ``type="direct"`` (before: ``"private"``).
+_DIRECT_TYPE_FEATURE_LEVEL = 174
 
 
 def hash_encode(text: str) -> str:
@@ -105,3 +112,17 @@ def to_message(
         mentions_bot="mentioned" in flags,
         raw=dict(payload),
     )
+
+
+def outgoing(to: Conversation, text: str, *, me_id: int, feature_level: int) -> dict[str, Any]:
+    """POST /messages parameters for ``text`` to ``to``, sent by the bot ``me_id``."""
+    request: dict[str, Any] = {"content": text}
+    if to.is_direct:
+        others = [int(p) for p in to.participants if p != str(me_id)]
+        direct = feature_level >= _DIRECT_TYPE_FEATURE_LEVEL
+        request.update(type="direct" if direct else "private", to=others or [me_id])
+    else:
+        request.update(type="stream", to=int(to.id), topic=to.topic or "")
+    if feature_level >= _READ_BY_SENDER_FEATURE_LEVEL:
+        request["read_by_sender"] = True  # never unread for the bot itself
+    return request

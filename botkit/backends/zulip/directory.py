@@ -5,7 +5,9 @@ by events, so a read-receipt answer never costs one user lookup per reader.
   ``cross_realm_bots`` and follows ``realm_user`` events (add, update, remove; ``is_active``).
 - ``ChannelMembers`` caches GET /streams/{id}/members answers and forgets a channel whenever a
   ``subscription`` event says its membership changed.
-- ``Channels`` remembers which of the bot's channels are private (from ``subscriptions``).
+- ``Channels`` remembers which of the bot's channels are private (from ``subscriptions``) and
+  the id, name and privacy of every channel register listed (subscribed, left or never joined),
+  so an audit finds a channel by name without a request.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from botkit.models import User
 
-__all__ = ["ChannelMembers", "Channels", "UserDirectory"]
+__all__ = ["ChannelInfo", "ChannelMembers", "Channels", "UserDirectory"]
 
 
 def _user(person: Mapping[str, Any], *, active: bool) -> User:
@@ -129,24 +131,59 @@ class ChannelMembers:
         self._members.clear()
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChannelInfo:
+    id: int
+    name: str
+    private: bool
+
+    @classmethod
+    def of(cls, stream: Mapping[str, Any]) -> ChannelInfo | None:
+        """From a subscription or stream object; None when it lacks an id or a name."""
+        if "stream_id" not in stream or not stream.get("name"):
+            return None
+        return cls(int(stream["stream_id"]), str(stream["name"]), bool(stream.get("invite_only")))
+
+
 class Channels:
-    """The private flag of the bot's channels (``Conversation.private``)."""
+    """The private flag of the bot's channels (``Conversation.private``), and the channels the
+    bot has seen by name."""
 
     def __init__(self) -> None:
         self.private: set[int] = set()
+        self._known: dict[int, ChannelInfo] = {}
 
     def load(self, state: Mapping[str, Any]) -> None:
         if "subscriptions" in state:
             self.private = set()
+            self._known = {}
             self._add(state.get("subscriptions") or ())
+            for key in ("unsubscribed", "never_subscribed"):
+                for stream in state.get(key) or ():
+                    self.remember(stream)
 
     def apply(self, event: Mapping[str, Any]) -> None:
         if event.get("op") == "add":
             self._add(event.get("subscriptions") or ())
 
+    def remember(self, stream: Mapping[str, Any] | ChannelInfo) -> ChannelInfo | None:
+        info = stream if isinstance(stream, ChannelInfo) else ChannelInfo.of(stream)
+        if info is not None:
+            self._known[info.id] = info
+        return info
+
+    def named(self, name: str) -> ChannelInfo | None:
+        """A known channel called ``name``: exact, else ignoring case (as Zulip compares)."""
+        exact = next((c for c in self._known.values() if c.name == name), None)
+        if exact is not None:
+            return exact
+        folded = name.casefold()
+        return next((c for c in self._known.values() if c.name.casefold() == folded), None)
+
     def _add(self, subscriptions: Iterable[Any]) -> None:
         for sub in subscriptions:
             if isinstance(sub, Mapping) and "stream_id" in sub:
+                self.remember(sub)
                 if sub.get("invite_only"):
                     self.private.add(int(sub["stream_id"]))
                 else:

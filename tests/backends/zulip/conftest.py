@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from zulip_support import Cast
+from zulip_support import Cast, DictState, bot_settings, make_backend
 
+from botkit.backends.zulip import ZulipBackend
 from botkit.servers.zulip import LocalZulip
 
 
@@ -31,3 +33,14 @@ def cast(zulip_server: Any) -> Cast:
     general = server.create_channel("general", subscribers=[alice, bob, bot], private=False)
     random = server.create_channel("random", subscribers=[alice, bob, bot], private=False)
     return Cast(server, alice, bob, bot, general, random)
+
+
+@pytest.fixture
+async def connected(cast: Cast, tmp_path: Path) -> AsyncIterator[ZulipBackend]:
+    """The bot's backend, connected (registered) but not listening; closed afterwards."""
+    backend = make_backend(bot_settings(cast.server, cast.bot, tmp_path))
+    await backend.connect(DictState())
+    try:
+        yield backend
+    finally:
+        await backend.close()

@@ -53,6 +53,7 @@ def bot_settings(
     send_read_receipts: bool | None = None,
     api_key: str | None = None,
     catch_up: dict[str, Any] | None = None,
+    timeout: float = 15.0,
 ) -> Settings:
     return Settings.model_validate(
         {
@@ -61,7 +62,12 @@ def bot_settings(
                 "send_read_receipts": send_read_receipts,
                 "data_dir": str(tmp_path),
             },
-            "zulip": {"site": server.url, "email": bot.email, "api_key": api_key or bot.api_key},
+            "zulip": {
+                "site": server.url,
+                "email": bot.email,
+                "api_key": api_key or bot.api_key,
+                "timeout": timeout,
+            },
             "delivery": {"ack_max_delay": 0.05},
             "catch_up": catch_up or {},
         }
