@@ -1,6 +1,7 @@
 """Suite-wide fixtures."""
 
 import os
+
 import pytest
 
 #: Variables the suite itself reads; every other BOTKIT_* would leak into Settings.
