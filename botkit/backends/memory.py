@@ -12,6 +12,9 @@ who has read what. The bot is one of the users (``backend.bot_user``).
   backend may after a reconnect.
 - ``send()`` records ``(conversation, text)`` in ``sent``; ``mark_read()`` records each batch of
   ids in ``marked_read`` and counts calls in ``mark_read_calls``.
+- ``upload()`` attaches a file (it is an uploader, like the Zulip and Rocket.Chat backends): the
+  file lands in ``uploads``, its message in ``sent``. ``uploads_enabled = False`` or a smaller
+  ``max_upload_bytes`` make it refuse with ``NotSupported``, as a server would.
 - ``fail_next(op, exc, times=1)`` makes the next call(s) of ``op`` raise ``exc``;
   ``clear_failures()`` forgets them.
 
@@ -24,20 +27,32 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from botkit.backends.base import CatchUpLimits
 from botkit.config import Settings
-from botkit.errors import BackendError, MessageNotFound
+from botkit.errors import BackendError, MessageNotFound, NotSupported
 from botkit.models import Conversation, Message, Receipt, User
 from botkit.types import KeyValue
 
-__all__ = ["MemoryBackend"]
+__all__ = ["MemoryBackend", "Upload"]
 
 _OPERATIONS = frozenset(
-    {"connect", "catch_up", "listen", "send", "mark_read", "fetch_message"}
+    {"connect", "catch_up", "listen", "send", "upload", "mark_read", "fetch_message"}
     | {"read_receipts", "members", "users", "close"}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file ``upload()`` attached, and the message that carries it."""
+
+    to: Conversation
+    filename: str
+    data: bytes
+    content_type: str
+    message_id: str
 
 
 class MemoryBackend:
@@ -65,6 +80,9 @@ class MemoryBackend:
         self.connect_calls = 0
         self.state: KeyValue | None = None
         self.sent: list[tuple[Conversation, str]] = []
+        self.uploads: list[Upload] = []
+        self.uploads_enabled = True
+        self.max_upload_bytes = 10 * 1024 * 1024
         self.marked_read: list[list[str]] = []
         self.mark_read_calls = 0
 
@@ -209,6 +227,19 @@ class MemoryBackend:
             )
         self.sent.append((to, text))
         return self._post(text, self.bot_user, to, mentions_bot=False, at=None).id
+
+    async def upload(
+        self, to: Conversation, filename: str, data: bytes, content_type: str, text: str
+    ) -> str:
+        self._maybe_fail("upload")
+        if not self.uploads_enabled:
+            raise NotSupported("file uploads are turned off on this server")
+        if len(data) > self.max_upload_bytes:
+            raise NotSupported(f"{filename} is larger than the upload limit")
+        text = f"{text}\n[{filename}](memory://upload/{len(self.uploads) + 1})"
+        message_id = await self.send(to, text)
+        self.uploads.append(Upload(to, filename, data, content_type, message_id))
+        return message_id
 
     async def mark_read(self, messages: Sequence[Message]) -> None:
         self._maybe_fail("mark_read")

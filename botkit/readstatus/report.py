@@ -1,9 +1,11 @@
 """The audit as chat messages: least-read first, each with link, sender, time and who has not
-read it, then a summary line; the full table follows as CSV in code blocks, in parts that fit the
-server's message length (the Backend protocol has no file upload)."""
+read it, then a summary line. The full table follows as a CSV file (``csv_file``) where the
+backend can attach one (``uploads``), else as CSV in code blocks, in parts that fit the server's
+message length (``csv_parts``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,7 +13,7 @@ from botkit.readstatus.audit import AuditReport, Order
 from botkit.readstatus.export import report_csv
 from botkit.readstatus.format import Formatter, escape_text, name_list
 
-__all__ = ["ReportOptions", "chat_report", "csv_parts"]
+__all__ = ["CsvFile", "ReportOptions", "chat_report", "csv_file", "csv_parts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,25 @@ def chat_report(
             + (f", {report.skipped} deleted during the audit" if report.skipped else "")
         )
     return _pack(lines, max_length)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvFile:
+    """The full table as a file to attach, with the text of the message that carries it."""
+
+    filename: str
+    data: bytes
+    caption: str
+    content_type: str = "text/csv"
+
+
+def csv_file(report: AuditReport, order: Order) -> CsvFile:
+    """``audit-<channel>-<date>.csv`` (the window's end, UTC): the same CSV as ``csv_parts``."""
+    name = re.sub(r"[^\w.-]+", "-", report.channel).strip("-.") or "channel"
+    day = report.end.astimezone(UTC).strftime("%Y-%m-%d")
+    rows = len(report.rows)
+    caption = f"Full table (CSV) of #{escape_text(report.channel)}: {_count(rows, 'message')}"
+    return CsvFile(f"audit-{name}-{day}.csv", report_csv(report, order).encode("utf-8"), caption)
 
 
 def csv_parts(report: AuditReport, order: Order, max_length: int) -> list[str]:

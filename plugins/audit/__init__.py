@@ -1,5 +1,7 @@
 """Scheduled read audits: ``[[plugins.audit.jobs]]`` each audit channels over a window and post
-a report (least-read first, who has not read, totals, then the full table as CSV in parts).
+a report (least-read first, who has not read, totals), then the full table as a CSV file
+(``audit-<channel>-<date>.csv``) where the server takes uploads; otherwise (uploads off, file
+too large, a backend without uploads) as CSV in code blocks, in parts that fit a message.
 
 Each job is a persistent scheduler job, so a run missed while the bot was down runs once when it
 is back, within ``[scheduler] misfire_grace_time``. Read-receipt calls are paced to stay under
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
@@ -17,14 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from botkit.commands import find_invocation
 from botkit.config.schema import Duration, parse_duration
-from botkit.errors import BackendError
+from botkit.errors import BackendError, NotSupported
 from botkit.models import Conversation, Message, User
 from botkit.plugin import Context, Plugin, command
-from botkit.readstatus.audit import AuditFilter
+from botkit.readstatus.audit import AuditFilter, AuditReport
 from botkit.readstatus.format import Formatter, escape_text
 from botkit.readstatus.history import HistorySource, history_source
-from botkit.readstatus.report import ReportOptions, chat_report, csv_parts
+from botkit.readstatus.report import ReportOptions, chat_report, csv_file, csv_parts
 from botkit.readstatus.settings import AuditorSettings
+from botkit.readstatus.uploads import attach
 from botkit.scheduler import cron_trigger
 
 #: Calls per minute when not configured: under Zulip's 200, leaving room for the bot's own.
@@ -90,6 +94,14 @@ class AuditJob(Strict):
         return self
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelReport:
+    """One channel's report as chat messages, and the audit whose full table follows (if any)."""
+
+    parts: list[str]
+    table: AuditReport | None = None
+
+
 class Audit(Plugin):
     name = "audit"
 
@@ -105,6 +117,8 @@ class Audit(Plugin):
             return self
 
     async def setup(self) -> None:
+        #: Why full tables went out as text instead of files, each logged once.
+        self._fallbacks_told: set[str] = set()
         config: Audit.Config = self.config
         for job in config.jobs:
             self.schedule(
@@ -132,7 +146,7 @@ class Audit(Plugin):
             post_to=Destination(channel=channel.removeprefix("#")),
             full_table=False,
         )
-        for text in await self._channel_report(ctx, config, job, job.channels[0]):
+        for text in (await self._channel_report(ctx, config, job, job.channels[0])).parts:
             await ctx.reply(text)
         return None
 
@@ -149,13 +163,38 @@ class Audit(Plugin):
             ctx.log.error("audit job %r cannot post its report: %s", job.id, failure)
             return
         for channel in job.channels:
-            for text in await self._channel_report(ctx, config, job, channel):
-                for destination in destinations:
+            made = await self._channel_report(ctx, config, job, channel)
+            for destination in destinations:
+                for text in made.parts:
                     await ctx.send(destination, text)
+            if made.table is not None:
+                await self._post_table(ctx, job, made.table, destinations)
+
+    async def _post_table(
+        self, ctx: Context, job: AuditJob, report: AuditReport, destinations: list[Conversation]
+    ) -> None:
+        """The full table as a CSV file; once the server refused it, as text in parts."""
+        file = csv_file(report, job.order)
+        refused = False
+        for destination in destinations:
+            if not refused:
+                try:
+                    await attach(ctx.backend, destination, file)
+                    continue
+                except NotSupported as problem:
+                    refused = True
+                    self._tell_fallback(ctx, str(problem))
+            for text in csv_parts(report, job.order, ctx.backend.max_message_length):
+                await ctx.send(destination, text)
+
+    def _tell_fallback(self, ctx: Context, reason: str) -> None:
+        if reason not in self._fallbacks_told:
+            self._fallbacks_told.add(reason)
+            ctx.log.info("audit: full tables are posted as text in parts: %s", reason)
 
     async def _channel_report(
         self, ctx: Context, config: Audit.Config, job: AuditJob, channel: str
-    ) -> list[str]:
+    ) -> ChannelReport:
         backend = ctx.backend
         try:
             auditor = config.auditor(backend, history_source(backend, ctx.settings), ctx.bot)
@@ -170,7 +209,7 @@ class Audit(Plugin):
         except BackendError as failure:
             ctx.log.warning("audit job %r of #%s failed: %s", job.id, channel, failure)
             reason = escape_text(str(failure))
-            return [f"Read audit of #{escape_text(channel)} could not run: {reason}"]
+            return ChannelReport([f"Read audit of #{escape_text(channel)} could not run: {reason}"])
         limit = backend.max_message_length
         options = ReportOptions(
             order=job.order,
@@ -181,9 +220,7 @@ class Audit(Plugin):
             full_table=job.full_table,
         )
         parts = chat_report(report, Formatter(backend.name), options, limit)
-        if job.full_table and report.rows:
-            parts += csv_parts(report, job.order, limit)
-        return parts
+        return ChannelReport(parts, report if job.full_table and report.rows else None)
 
     async def _destinations(self, ctx: Context, job: AuditJob) -> list[Conversation]:
         found: list[Conversation] = []

@@ -24,15 +24,6 @@ JOB: dict[str, Any] = {
 }
 
 
-def _table(parts: list[str]) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    for part in parts:
-        if "```csv\n" in part:
-            body = part.split("```csv\n", 1)[1].rsplit("\n```", 1)[0]
-            rows += list(csv.DictReader(io.StringIO(body)))
-    return rows
-
-
 async def test_job_posts_report_and_table_to_channel_topic_and_dm(
     team_factory: TeamFactory,
 ) -> None:
@@ -44,16 +35,22 @@ async def test_job_posts_report_and_table_to_channel_topic_and_dm(
     channel_posts = [(to, text) for to, text in team.backend.sent if not to.is_direct]
     dm_posts = [(to, text) for to, text in team.backend.sent if to.is_direct]
     assert {to.topic for to, _ in channel_posts} == {"audits"}
-    assert [text for _, text in channel_posts] == [text for _, text in dm_posts]
+    assert [text for _, text in channel_posts][:1] == [text for _, text in dm_posts][:1]
     assert set(dm_posts[0][0].participants) == {team.bot.id, team.carol.id}
-    report, table = channel_posts[0][1], [text for _, text in channel_posts[1:]]
+    assert len(channel_posts) == len(dm_posts) == 2  # the report, then the table as a file
+    report = channel_posts[0][1]
     lines = report.splitlines()
     assert lines[0].startswith("**Read audit of #general**")
     assert lines[1].startswith(f"1. [message {quiet.id}](")  # least read first
     assert "read by 0 of 3 (0%); no receipt: Alice, Bob, Dave" in lines[1]
     assert "read by 1 of 3 (33%); no receipt: Carol, Dave" in lines[2]
     assert lines[-1] == "**Summary:** 2 messages, read 1 of 6 times (17%)"
-    rows = _table(table)
+    files = team.backend.uploads
+    assert [(f.to.is_direct, f.filename.startswith("audit-general-")) for f in files] == [
+        (False, True),
+        (True, True),
+    ]
+    rows = list(csv.DictReader(io.StringIO(files[0].data.decode())))
     assert [r["message_id"] for r in rows] == [quiet.id, team.announcement.id]
 
 

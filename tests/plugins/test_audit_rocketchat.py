@@ -6,14 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from rocketchat_API.rocketchat import RocketChat
 
 from botkit.cli import cli
+from botkit.servers.rocketchat import RcUser
 
 from .rc_world import RcWorld, rc_world
 from .running import make_due, running
@@ -45,10 +49,38 @@ def _post_week(world: RcWorld) -> list[str]:
     return [first, second, third]
 
 
-async def test_missed_scheduled_run_posts_the_report_on_start(world: RcWorld) -> None:
-    settings = world.settings(
-        audit={"jobs": [JOB], "full_table": True} if False else {"jobs": [JOB]}
-    )
+def _file_message(world: RcWorld) -> str:
+    """The id of the bot's message that carries the CSV file."""
+    with world.server.lock:
+        found = [
+            m.id
+            for m in world.server.state.messages.values()
+            if m.user_id == world.bot.id and "file" in m.extra
+        ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _download_as(world: RcWorld, who: RcUser, message_id: str) -> tuple[dict[str, Any], str]:
+    """The file message as ``who`` reads it, and the attached file they download (over HTTP,
+    with their own client and credentials)."""
+    client = RocketChat(user_id=who.id, auth_token=who.auth_token, server_url=world.server.url)
+    try:
+        message = client.chat_get_message(msg_id=message_id)["message"]
+        link = message["attachments"][0]["title_link"]
+        answer = client.session.get(world.server.url + link, headers=client.headers, timeout=10)
+    finally:
+        client.session.close()
+    assert answer.status_code == 200, answer.text
+    return message, answer.content.decode("utf-8")
+
+
+@pytest.mark.parametrize("uploads", [True, False], ids=["csv-file", "uploads-off"])
+async def test_missed_scheduled_run_posts_the_report_on_start(
+    world: RcWorld, uploads: bool
+) -> None:
+    world.server.set_settings(file_upload_enabled=uploads)
+    settings = world.settings(audit={"jobs": [JOB]})
     async with running(settings):
         pass  # first start: the job is stored with its next run next Monday
     ids = _post_week(world)
@@ -63,7 +95,15 @@ async def test_missed_scheduled_run_posts_the_report_on_start(world: RcWorld) ->
     assert "read by 1 of 3 (33%); not read yet: Carol Danvers, Dave Admin" in lines[2]
     assert "read by 2 of 3 (67%); not read yet: Dave Admin" in lines[3]
     assert lines[-1] == "**Summary:** 3 messages, read 3 of 9 times (33%)"
-    body = table.split("```csv\n", 1)[1].rsplit("\n```", 1)[0]
+    if uploads:
+        assert table == "Full table (CSV) of #general: 3 messages"
+        message, body = _download_as(world, world.carol, _file_message(world))
+        assert re.fullmatch(r"audit-general-\d{4}-\d{2}-\d{2}\.csv", message["file"]["name"])
+        assert message["file"]["type"] == "text/csv"
+    else:
+        assert table.startswith("Full table (CSV) of #general, part 1/1:")
+        assert world.server.uploaded_files() == []
+        body = table.split("```csv\n", 1)[1].rsplit("\n```", 1)[0]
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["message_id"] for r in rows] == [ids[2], ids[1], ids[0]]
     assert rows[2]["read_by"] == "Bob Builder; Carol Danvers"

@@ -6,14 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zulip
 from click.testing import CliRunner
 
 from botkit.cli import cli
+from botkit.servers.zulip import ZUser
 
 from .running import make_due, running
 from .zulip_world import ZulipWorld, zulip_world
@@ -31,6 +34,17 @@ JOB = {
 def world(tmp_path: Path) -> Iterator[ZulipWorld]:
     with zulip_world(tmp_path) as made:
         yield made
+
+
+def _download(world: ZulipWorld, who: ZUser, url: str) -> str:
+    """The file at ``url`` as ``who`` fetches it over HTTP (their API key, Basic auth)."""
+    client = zulip.Client(email=who.email, api_key=who.api_key, site=world.server.url)
+    client.ensure_session()
+    assert client.session is not None
+    with client.session as session:
+        answer = session.get(world.server.url + url, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.content.decode("utf-8")
 
 
 def _post_week(world: ZulipWorld) -> list[int]:
@@ -52,7 +66,7 @@ async def test_missed_scheduled_run_posts_report_to_topic_and_dm(world: ZulipWor
     ids = _post_week(world)
     make_due(world.data_dir, "audit:weekly")
     async with running(settings):
-        await world.wait_for_posts(4)  # report + table, to the topic and to Dave
+        await world.wait_for_posts(4)  # report + CSV file, to the topic and to Dave
     posts = world.bot_posts()
     topics = [topic for _, _, topic in posts]
     assert topics.count("read audit") == 2
@@ -61,10 +75,14 @@ async def test_missed_scheduled_run_posts_report_to_topic_and_dm(world: ZulipWor
     assert report[1].startswith(f"1. [message {ids[2]}](")
     assert "read by 0 of 3 (0%); no receipt: @_**Bob Cratchit|" in report[1]
     assert report[-1] == "**Summary:** 3 messages, read 3 of 9 times (33%)"
-    table = next(text for _, text, topic in posts if "```csv" in text and topic)
-    body = table.split("```csv\n", 1)[1].rsplit("\n```", 1)[0]
-    rows = list(csv.DictReader(io.StringIO(body)))
+    attached = [text for _, text, _ in posts if text.startswith("Full table (CSV) of #general")]
+    assert len(attached) == 2
+    assert not any("```csv" in text for _, text, _ in posts)
+    link = re.search(r"\[(audit-general-[\d-]+\.csv)\]\((/user_uploads/[^)]+)\)", attached[0])
+    assert link is not None, attached[0]
+    rows = list(csv.DictReader(io.StringIO(_download(world, world.carol, link.group(2)))))
     assert [int(r["message_id"]) for r in rows] == [ids[2], ids[1], ids[0]]
+    assert [r["read_by_count"] for r in rows] == ["0", "1", "2"]
     with world.server.lock:
         direct = [m for m in world.server.state.messages.values() if m.type == "private"]
     assert {m.dm_user_ids for m in direct} == {tuple(sorted((world.bot.id, world.dave.id)))}

@@ -10,7 +10,7 @@ import pytest
 from botkit.backends.base import Backend, CatchUpLimits
 from botkit.backends.memory import MemoryBackend
 from botkit.config import Settings
-from botkit.errors import BackendError, MessageNotFound, ServerUnavailable
+from botkit.errors import BackendError, MessageNotFound, NotSupported, ServerUnavailable
 from botkit.models import Message, Receipt
 
 
@@ -183,3 +183,20 @@ async def test_reconnect_after_close_keeps_server_state() -> None:
     assert backend.connect_calls == 2
     pending = await _collect(backend.catch_up(CatchUpLimits()))
     assert [m.id for m in pending] == [message.id]
+
+
+async def test_upload_attaches_a_file_or_refuses_like_a_server() -> None:
+    backend = MemoryBackend()
+    alice = backend.add_user("Alice")
+    general = backend.add_channel("general", [alice])
+    message_id = await backend.upload(general, "t.csv", b"a,b\n", "text/csv", "the table")
+    [upload] = backend.uploads
+    assert (upload.filename, upload.data, upload.message_id) == ("t.csv", b"a,b\n", message_id)
+    assert backend.sent[-1] == (general, "the table\n[t.csv](memory://upload/1)")
+    backend.max_upload_bytes = 3
+    with pytest.raises(NotSupported, match="larger than the upload limit"):
+        await backend.upload(general, "t.csv", b"a,b\n", "text/csv", "again")
+    backend.uploads_enabled = False
+    with pytest.raises(NotSupported, match="uploads are turned off"):
+        await backend.upload(general, "t.csv", b"a", "text/csv", "again")
+    assert len(backend.uploads) == 1

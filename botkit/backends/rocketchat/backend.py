@@ -4,7 +4,7 @@ Pieces: ``client`` (threads, retries, 429s, auth), ``rooms`` (discovery), ``poll
 the ``MessageSource`` seam), ``cursors`` (fetched / handled per room, persisted in ``state``),
 ``acks`` (room-level read marks), ``readstatus`` (receipts, members, users), ``history`` (a
 room's messages by name, for audits: the backend is its own ``HistorySource``), ``dms`` (opening
-a DM addressed by people), ``convert``.
+a DM addressed by people), ``uploads`` (a file attached to a message), ``convert``.
 
 Edits are ignored for now: a message is handled once, by ``_id``; an edit keeps its ``ts`` and is
 never fetched again as new. (``editedAt`` is where edit handling would start.)
@@ -29,6 +29,7 @@ from botkit.backends.rocketchat.history import RoomHistory
 from botkit.backends.rocketchat.poller import PollingSource, RawMessage, RoomFetcher
 from botkit.backends.rocketchat.readstatus import ReadStatus, ReceiptsState
 from botkit.backends.rocketchat.rooms import RoomDirectory
+from botkit.backends.rocketchat.uploads import RoomUploads
 from botkit.config.settings import Settings
 from botkit.errors import BackendError, MessageNotFound
 from botkit.models import Conversation, Message, Receipt, User
@@ -64,6 +65,7 @@ class RocketChatBackend:
             self._client, self._directory, self._fetcher, self._status, self._to_message
         )
         self._direct = DirectRooms(self._client, self._directory, self._status)
+        self._uploads = RoomUploads(self._client)
         self._cursors: Cursors | None = None
         self._source: PollingSource | None = None
         self._me: User | None = None
@@ -229,6 +231,21 @@ class RocketChatBackend:
         if not isinstance(message, dict) or "_id" not in message:
             raise BackendError("Rocket.Chat chat.postMessage answered without a message id")
         return str(message["_id"])
+
+    async def upload(
+        self, to: Conversation, filename: str, data: bytes, content_type: str, text: str
+    ) -> str:
+        """Post ``text`` with the file attached; returns the message id. ``NotSupported`` when
+        uploads are off or the file is over the server's limit."""
+        if len(text) > self.max_message_length:
+            raise BackendError(
+                f"the text of {filename}'s message is {len(text)} characters long; this "
+                f"Rocket.Chat server accepts at most {self.max_message_length}"
+            )
+        room_id = await self._direct.room_id(to, self.me)
+        return await self._uploads.post(
+            room_id, filename, data, content_type, text=text, thread_id=to.thread_id
+        )
 
     async def fetch_message(self, message_id: str) -> Message:
         try:

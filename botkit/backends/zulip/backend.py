@@ -1,6 +1,7 @@
 """``ZulipBackend``: the Backend protocol on a Zulip server, through the official client, plus
 what audits use: ``history`` / ``channel`` (a ``HistorySource``, see ``history``) and
-``rate_limit_info`` (the server's last ``X-RateLimit-*`` headers, see ``ratelimits``)."""
+``rate_limit_info`` (the server's last ``X-RateLimit-*`` headers, see ``ratelimits``), and
+``upload`` (a file attached to a message, see ``uploads``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from botkit.backends.base import CatchUpLimits
 from botkit.backends.retry import RateGate
-from botkit.backends.zulip import catchup
+from botkit.backends.zulip import catchup, uploads
 from botkit.backends.zulip.client import JSON, RetryPolicy, ZulipApi, ZulipRequestError
 from botkit.backends.zulip.convert import outgoing, to_message
 from botkit.backends.zulip.cursor import Cursor
@@ -62,6 +63,7 @@ class ZulipBackend:
             self.api, self.channels, self.directory, self._refresh_directory_for
         )
         self.realm_receipts_enabled = True
+        self.upload_limit = uploads.UploadLimit()
         self.me: User | None = None
         self._cursor: Cursor | None = None
         self._recent: OrderedDict[int, None] = OrderedDict()
@@ -232,6 +234,15 @@ class ZulipBackend:
         info = await self.channel_history.channel(name)
         return Conversation.channel(str(info.id), info.name, private=info.private)
 
+    async def upload(
+        self, to: Conversation, filename: str, data: bytes, content_type: str, text: str
+    ) -> str:
+        """Post ``text`` with the file attached (a link to the upload); returns the message id.
+        Zulip types the file by its name (``content_type`` is not sent). ``NotSupported`` when
+        uploads are off or the file is over the server's limit."""
+        url, stored = await uploads.upload(self.api, self.upload_limit, filename, data)
+        return await self.send(to, uploads.link_text(text, stored, url))
+
     def rate_limit_info(self) -> tuple[int, float] | None:
         """``(X-RateLimit-Remaining, X-RateLimit-Reset as Unix seconds)`` of the latest answer
         that carried them (``GET /events`` has its own bucket: not counted); None before any."""
@@ -243,6 +254,7 @@ class ZulipBackend:
         self.directory.load(state)
         self.channels.load(state)
         self.members_cache.clear()
+        self.upload_limit.load(state)
         if "realm_enable_read_receipts" in state:
             self.realm_receipts_enabled = bool(state["realm_enable_read_receipts"])
         if "user_id" in state:
@@ -261,6 +273,7 @@ class ZulipBackend:
 
     def _on_event(self, event: JSON) -> None:
         kind = event.get("type")
+        self.upload_limit.apply(event)
         if kind == "realm_user":
             self.directory.apply(event)
         elif kind == "subscription":

@@ -17,9 +17,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -137,10 +138,12 @@ class ZulipApi:
         timeout: float | None = None,
         longpoll: bool = False,
         at_most_once: bool = False,
+        files: Sequence[tuple[str, bytes]] = (),
     ) -> JSON:
         """One API call, waited out through 429s and retried through 5xx / connection failures.
         A long-poll whose client-side timeout passes answers ``{"events": []}``. With
-        ``at_most_once`` it is sent again only when the server surely did not act on it."""
+        ``at_most_once`` it is sent again only when the server surely did not act on it.
+        ``files`` ((name, bytes) pairs) go as a multipart body, as ``upload_file`` sends them."""
         if self._client is None:
             raise BackendError("the Zulip backend is not connected")
         payload = {k: v for k, v in (request or {}).items() if v is not None}
@@ -150,7 +153,7 @@ class ZulipApi:
             await self._wait_gate()
             try:
                 result, status = await self.in_thread(
-                    lambda: self._call_sync(path, method, payload, timeout)
+                    lambda: self._call_sync(path, method, payload, timeout, files)
                 )
             except requests.Timeout as exc:
                 if longpoll:
@@ -193,14 +196,23 @@ class ZulipApi:
         return bool(result.get("result") == "success")
 
     def _call_sync(
-        self, path: str, method: str, request: JSON, timeout: float | None
+        self,
+        path: str,
+        method: str,
+        request: JSON,
+        timeout: float | None,
+        files: Sequence[tuple[str, bytes]] = (),
     ) -> tuple[JSON, int | None]:
         # checked again in this thread: a 429 may have come in since the loop looked
         self.gate.wait()
         self._local.status = None
         self._local.held = False
         result = self._client.call_endpoint(
-            path, method=method, request=request, timeout=timeout or self._section.timeout
+            path,
+            method=method,
+            request=request,
+            files=[_named_file(name, data) for name, data in files] or None,
+            timeout=timeout or self._section.timeout,
         )
         status: int | None = getattr(self._local, "status", None)
         if not isinstance(result, dict):
@@ -277,6 +289,13 @@ class ZulipApi:
     def close(self) -> None:
         if self._client is not None and self._client.session is not None:
             self._client.session.close()
+
+
+def _named_file(name: str, data: bytes) -> io.BytesIO:
+    """A fresh file object per attempt: the client names the upload after ``file.name``."""
+    file = io.BytesIO(data)
+    file.name = name
+    return file
 
 
 def _retry_after(result: Mapping[str, Any]) -> float:

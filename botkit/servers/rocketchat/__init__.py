@@ -1,8 +1,9 @@
 """A local Rocket.Chat server for tests, demos and benchmarks.
 
 It speaks the REST API botkit and rocketchat-API use over real HTTP on 127.0.0.1, with Rocket.Chat
-8.x behaviour for authentication, subscriptions, history, sending, read receipts and the rate
-limiter (see ``/work/shared/reference/rocketchat-server.md``)::
+8.x behaviour for authentication, subscriptions, history, sending, file uploads (``rooms.media``
++ ``rooms.mediaConfirm``), read receipts and the rate limiter (see
+``/work/shared/reference/rocketchat-server.md``)::
 
     from botkit.servers.rocketchat import LocalRocketChat
 

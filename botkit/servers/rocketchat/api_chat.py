@@ -12,7 +12,7 @@ from .routing import Call, Endpoint
 from .schema import Schema, validate
 from .serialize import message_json
 
-__all__ = ["ENDPOINTS"]
+__all__ = ["ENDPOINTS", "thread_parent", "writable_room"]
 
 _IMPERSONATE_ROLES = {"bot", "app"}  # message-impersonate (admins do not hold it)
 _COMMON: Schema = {
@@ -68,7 +68,7 @@ def _check_content(call: Call, fields: dict[str, Any], text: str) -> None:
         raise failure("error-message-size-exceeded")
 
 
-def _writable_room(call: Call, room: Room, user: RcUser) -> None:
+def writable_room(call: Call, room: Room, user: RcUser) -> None:
     """canSendMessage: members only; a public channel is joined on first post."""
     if user.id in room.members:
         return
@@ -78,7 +78,7 @@ def _writable_room(call: Call, room: Room, user: RcUser) -> None:
     raise meteor_error("error-not-allowed", "Not allowed")
 
 
-def _thread_parent(call: Call, room: Room, tmid: str | None) -> str | None:
+def thread_parent(call: Call, room: Room, tmid: str | None) -> str | None:
     if not tmid:
         return None
     if not call.state.settings.threads_enabled:
@@ -117,8 +117,8 @@ def post_message(call: Call) -> dict[str, Any]:
     message: Message | None = None
     for name in names:
         room = _target_room(call, str(name))
-        _writable_room(call, room, call.user)
-        tmid = _thread_parent(call, room, body.get("tmid"))
+        writable_room(call, room, call.user)
+        tmid = thread_parent(call, room, body.get("tmid"))
         message = store_message(call.state, call.user, room, text, tmid=tmid, extra=extra)
     if message is None:
         raise failure("[invalid-channel]")
@@ -146,8 +146,8 @@ def send_message(call: Call) -> dict[str, Any]:
     room = call.state.rooms.get(str(fields["rid"]))
     if room is None:
         raise meteor_error("error-invalid-room", "Invalid room")
-    _writable_room(call, room, call.user)
-    tmid = _thread_parent(call, room, fields.get("tmid"))
+    writable_room(call, room, call.user)
+    tmid = thread_parent(call, room, fields.get("tmid"))
     mid = fields.get("_id")
     if mid is not None and (not isinstance(mid, str) or mid in call.state.messages):
         raise meteor_error("error-invalid-message", "Invalid message id")

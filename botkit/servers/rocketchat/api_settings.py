@@ -23,6 +23,8 @@ __all__ = ["ENDPOINTS", "public_settings"]
 def public_settings(settings: RcSettings) -> dict[str, Any]:
     """The public settings' values as Rocket.Chat would report them, by ``_id``."""
     return {
+        "FileUpload_Enabled": settings.file_upload_enabled,
+        "FileUpload_MaxFileSize": settings.max_file_size,
         "Message_MaxAllowedSize": settings.max_message_size,
         "Message_Read_Receipt_Enabled": settings.receipts_enabled,
         "Message_Read_Receipt_Store_Users": settings.licence and settings.store_users,

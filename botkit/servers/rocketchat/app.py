@@ -66,7 +66,7 @@ def api_routes(server: LocalRocketChat, endpoints: Iterable[Endpoint]) -> list[R
     def bind(endpoint: Endpoint) -> Route:
         return Route(
             endpoint.method,
-            re.escape(endpoint.path),
+            endpoint.path if endpoint.regex else re.escape(endpoint.path),
             lambda request: _serve(server, endpoint, request),
         )
 

@@ -21,6 +21,12 @@
     GET  receipts     ?mid=                                   -> {receipts: [{user_id, ts}]}
     GET  message      ?mid=                                   -> {message}
     GET  subscription ?user=&rid=                             -> {subscription}
+    GET  uploaded_file ?id= (or ?url=)                        -> {file: {_id, name, type, rid,
+                                                                  userId, confirmed, message_id,
+                                                                  data_base64}}
+
+``settings`` also takes ``file_upload_enabled`` and ``max_file_size`` (FileUpload_Enabled,
+FileUpload_MaxFileSize in bytes).
 
 Users are named by id or username. Errors answer 400 ``{"error": "..."}``.
 """
@@ -31,6 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._http import Request, Response, Route
+from .api_uploads import upload_json
 
 if TYPE_CHECKING:
     from .server import LocalRocketChat
@@ -155,6 +162,9 @@ def control_routes(server: LocalRocketChat) -> list[Route]:
     def subscription(b: dict[str, Any]) -> dict[str, Any]:
         return {"subscription": server.subscription(b["user"], b["rid"])}
 
+    def uploaded_file(b: dict[str, Any]) -> dict[str, Any]:
+        return {"file": upload_json(server.uploaded_file(b.get("id") or b["url"]))}
+
     posts: dict[str, Action] = {
         "users": users, "rooms": rooms, "dm": dm, "members": members, "send": send,
         "send_many": send_many, "read_room": read_room, "read_thread": read_thread,
@@ -163,7 +173,7 @@ def control_routes(server: LocalRocketChat) -> list[Route]:
     }  # fmt: skip
     gets: dict[str, Action] = {
         "requests": requests, "count_429": count_429, "receipts": receipts, "message": message,
-        "subscription": subscription,
+        "subscription": subscription, "uploaded_file": uploaded_file,
     }  # fmt: skip
     return [Route("POST", PREFIX + name, _wrap(a)) for name, a in posts.items()] + [
         Route("GET", PREFIX + name, _wrap(a)) for name, a in gets.items()

@@ -28,9 +28,11 @@ class ApiError(Exception):
         self.body = body
 
 
-def meteor_error(code: str, reason: str, details: dict[str, Any] | None = None) -> ApiError:
-    """A thrown ``Meteor.Error(code, reason, details)``: 400 with ``"<reason> [<code>]"``."""
-    body: dict[str, Any] = {"success": False, "error": f"{reason} [{code}]", "errorType": code}
+def meteor_error(code: str, reason: str = "", details: dict[str, Any] | None = None) -> ApiError:
+    """A thrown ``Meteor.Error(code, reason, details)``: 400 with ``"<reason> [<code>]"`` (just
+    ``"[<code>]"`` without a reason)."""
+    text = f"{reason} [{code}]" if reason else f"[{code}]"
+    body: dict[str, Any] = {"success": False, "error": text, "errorType": code}
     if details:
         body["details"] = details
     return ApiError(400, body)

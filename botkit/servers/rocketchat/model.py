@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Message", "RcUser", "Receipt", "Room", "RoomType", "Subscription"]
+__all__ = ["Message", "RcUser", "Receipt", "Room", "RoomType", "Subscription", "Upload"]
 
 RoomType = Literal["c", "p", "d"]
 
@@ -111,3 +111,24 @@ class Subscription:
     tunread: list[str] | None = None
     tunread_user: list[str] | None = None
     tunread_group: list[str] | None = None
+
+
+@dataclass(eq=False)
+class Upload:
+    """An uploaded file (``rooms.media``): temporary until ``rooms.mediaConfirm`` posts it."""
+
+    id: str
+    name: str
+    type: str
+    rid: str
+    user_id: str
+    data: bytes = field(repr=False)
+    uploaded_at: int
+    #: Unconfirmed uploads expire (24 h); None once confirmed.
+    expires_at: int | None
+    description: str | None = None
+    message_id: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)

@@ -82,6 +82,8 @@ class Endpoint:
     path: str  # e.g. "/api/v1/me"
     handler: Handler
     auth: Auth = "required"
+    #: ``path`` is a regex whose named groups become ``request.params`` (``rooms.media/:rid``).
+    regex: bool = False
 
 
 def pagination(query: dict[str, str], default: int = 50, upper: int = 100) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from . import (
     api_rooms,
     api_settings,
     api_subscriptions,
+    api_uploads,
 )
 from .app import api_routes, not_found_response
 from .control import control_routes
@@ -41,10 +42,11 @@ ENDPOINTS = [
     *api_chat.ENDPOINTS,
     *api_receipts.ENDPOINTS,
     *api_settings.ENDPOINTS,
+    *api_uploads.ENDPOINTS,
 ]
 
 
-class LocalRocketChat(LocalServer):
+class LocalRocketChat(api_uploads.UploadsMixin, LocalServer):
     """A Rocket.Chat 8.x look-alike over real HTTP on 127.0.0.1 (see the module README section).
 
     Methods taking a user accept the user object, its id or its username.
@@ -81,7 +83,12 @@ class LocalRocketChat(LocalServer):
 
     # -- HTTP -----------------------------------------------------------------------------------
     def routes(self) -> list[Route]:
-        return api_routes(self, ENDPOINTS) + control_routes(self)
+        download = Route(
+            "GET",
+            r"/file-upload/(?P<file_id>[^/]+)/(?P<name>[^/]+)",
+            lambda request: api_uploads.serve_upload(self, request),
+        )
+        return [*api_routes(self, ENDPOINTS), download, *control_routes(self)]
 
     def not_found(self, request: Request) -> Response:
         return not_found_response()
@@ -213,8 +220,11 @@ class LocalRocketChat(LocalServer):
         threads_enabled: bool | None = None,
         flag_clear_delay: float | None = None,
         version: str | None = None,
+        file_upload_enabled: bool | None = None,
+        max_file_size: int | None = None,
     ) -> None:
-        """Change settings; None leaves a setting as it is."""
+        """Change settings; None leaves a setting as it is. ``file_upload_enabled`` and
+        ``max_file_size`` (bytes, -1 no limit) are FileUpload_Enabled / _MaxFileSize."""
         changes = {
             "read_receipts": read_receipts,
             "store_users": store_users,
@@ -223,6 +233,8 @@ class LocalRocketChat(LocalServer):
             "threads_enabled": threads_enabled,
             "flag_clear_delay": flag_clear_delay,
             "version": version,
+            "file_upload_enabled": file_upload_enabled,
+            "max_file_size": max_file_size,
         }
         with self.lock:
             for name, value in changes.items():

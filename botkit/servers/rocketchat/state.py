@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Message, RcUser, Room, RoomType, Subscription
+from .model import Message, RcUser, Room, RoomType, Subscription, Upload
 from .util import Clock, hash_token, new_id, new_token
 
 __all__ = ["RcSettings", "RcState", "UserRef"]
@@ -30,6 +30,9 @@ class RcSettings:
     #: debounces this by 2 s; 0 (default) clears synchronously so tests are deterministic.
     flag_clear_delay: float = 0.0
     version: str = "8.8.1"
+    file_upload_enabled: bool = True  # FileUpload_Enabled
+    #: FileUpload_MaxFileSize in bytes (default 100 MB); -1 means no limit.
+    max_file_size: int = 104857600
 
     @property
     def receipts_enabled(self) -> bool:
@@ -62,6 +65,7 @@ class RcState:
         self.removed_subs: list[tuple[str, str, str, int]] = []
         #: (user id, thread id) -> last time the user read the thread.
         self.thread_reads: dict[tuple[str, str], int] = {}
+        self.uploads: dict[str, Upload] = {}
 
     # -- users --------------------------------------------------------------------------------
     def user(self, ref: UserRef) -> RcUser:

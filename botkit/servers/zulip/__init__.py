@@ -3,9 +3,10 @@
 Real HTTP on 127.0.0.1 that the official ``zulip`` client talks to unchanged: HTTP Basic auth,
 POST /register and long-polled GET /events (heartbeats, ``last_event_id`` acknowledgement
 semantics, queue expiry), messages with narrows and anchors, message flags with UserMessage rows,
-read receipts with all the server's exclusion rules, settings, mutes, per-user rate limits, and
-the real error envelope. ``/work/shared/reference/zulip-server.md`` describes the behaviour
-modelled; the README section "Local Zulip server" lists what is simplified.
+read receipts with all the server's exclusion rules, settings, mutes, per-user rate limits, file
+uploads (``/user_uploads``, with the size limit), and the real error envelope.
+``/work/shared/reference/zulip-server.md`` describes the behaviour modelled; the README section
+"Local Zulip server" lists what is simplified.
 
     from botkit.servers.zulip import LocalZulip
 

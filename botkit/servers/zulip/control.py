@@ -8,6 +8,7 @@ Errors answer 400 ``{"error": "..."}`` naming what is wrong.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -91,6 +92,17 @@ def _rate_limit(s: LocalZulip, d: dict[str, Any]) -> Any:
     return {}
 
 
+def _uploaded_file(s: LocalZulip, d: dict[str, Any]) -> Any:
+    found = s.uploaded_file(d["url"])
+    return {
+        "url": found.url,
+        "filename": found.filename,
+        "content_type": found.content_type,
+        "owner_id": found.owner_id,
+        "data_base64": base64.b64encode(found.data).decode("ascii"),
+    }
+
+
 def _call(action: Callable[..., None], *args: Any) -> dict[str, Any]:
     action(*args)
     return {}
@@ -123,6 +135,8 @@ ACTIONS: dict[str, Action] = {
     "reactivate": lambda s, d: _call(s.reactivate, d["user"]),
     "realm_read_receipts": lambda s, d: {"changed": s.set_realm_read_receipts(d["enabled"])},
     "rate_limit": _rate_limit,
+    "max_file_upload_size": lambda s, d: {"changed": s.set_max_file_upload_size(int(d["mib"]))},
+    "uploaded_file": _uploaded_file,
     "expire_queues": lambda s, d: {"deleted": s.expire_queues(d["user"])},
     "fail_next": _fail_next,
     "requests": _requests,

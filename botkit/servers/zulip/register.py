@@ -78,6 +78,7 @@ def initial_state(state: RealmState, user: ZUser, opts: RegisterOptions) -> dict
 def _realm(state: RealmState, opts: RegisterOptions) -> dict[str, Any]:
     realm = {k: (opts.url if v == "{url}" else v) for k, v in REALM_STATE.items()}
     realm["realm_enable_read_receipts"] = state.realm_read_receipts
+    realm["max_file_upload_size_mib"] = state.max_file_upload_size_mib
     realm["event_queue_longpoll_timeout_seconds"] = max(1, round(opts.longpoll_timeout))
     realm["realm_date_created"] = _SERVER_STARTED
     realm["server_generation"] = _SERVER_STARTED

@@ -4,7 +4,8 @@ pipeline every /api/v1 request goes through.
 What the pipeline reproduces: unknown paths and non-integer path ids answer Django's 404 HTML page
 and wrong methods a 405 JSON body sent as ``text/html`` (both before authentication, so without
 rate-limit headers); 401s never carry ``X-RateLimit-*``; ``GET``/``DELETE /events`` count in
-Tornado's separate bucket; ``/server_settings`` is not limited per user.
+Tornado's separate bucket; ``/server_settings`` is not limited per user, and uploads (posting
+and serving files, ``uploads``) are not limited at all.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from botkit.servers.zulip.errors import ZulipError, html_not_found
 from botkit.servers.zulip.model import ZUser
 from botkit.servers.zulip.ratelimit import RateLimiter
 from botkit.servers.zulip.state import RealmState
+from botkit.servers.zulip.uploads import UploadsMixin, serve_file, upload_file
 
 __all__ = ["LocalZulip"]
 
@@ -35,7 +37,7 @@ V1 = "/api/v1"
 ID = r"(?P<{}>\d+)"
 
 
-class LocalZulip(AdminMixin, LocalServer):
+class LocalZulip(AdminMixin, UploadsMixin, LocalServer):
     """A local Zulip 10.2 server (see the package docstring for what it models)."""
 
     zulip_version = "10.2"
@@ -112,6 +114,12 @@ class LocalZulip(AdminMixin, LocalServer):
             Route("GET", f"{V1}/streams/{stream_id}", api(ch.get_stream)),
             Route("GET", f"{V1}/streams/{stream_id}/members", api(ch.get_subscribers)),
             Route("GET", f"{V1}/get_stream_id", api(ch.get_stream_id)),
+            Route("POST", f"{V1}/user_uploads", self._api(upload_file, limited=False)),
+            Route(
+                "GET",
+                r"/user_uploads/(?P<realm_id>\d+)/(?P<path>.+)",
+                lambda request: serve_file(self, request),
+            ),
             *control_routes(self),
         ]
 
@@ -119,7 +127,13 @@ class LocalZulip(AdminMixin, LocalServer):
         return self._api(handler, tornado=True)
 
     def _api(
-        self, handler: ApiHandler, *, auth: bool = True, tornado: bool = False, min_level: int = 0
+        self,
+        handler: ApiHandler,
+        *,
+        auth: bool = True,
+        tornado: bool = False,
+        min_level: int = 0,
+        limited: bool = True,
     ) -> Callable[[Request], Response]:
         def serve(request: Request) -> Response:
             if self.feature_level < min_level:
@@ -133,7 +147,7 @@ class LocalZulip(AdminMixin, LocalServer):
                         return error.response()
                     request.user = user.email
                 decision = None
-                if user is not None and self._limiter is not None:
+                if user is not None and limited and self._limiter is not None:
                     limiter = self._limiter
                     key = str(user.id)
                     decision = limiter.hit_tornado(key) if tornado else limiter.hit(key)

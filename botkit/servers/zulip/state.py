@@ -12,9 +12,13 @@ import secrets
 import string
 import threading
 from bisect import bisect_left, insort
+from typing import TYPE_CHECKING
 
 from botkit.servers.zulip.events import EventHub
 from botkit.servers.zulip.model import READ, ROLE_MEMBER, Channel, Message, ZUser
+
+if TYPE_CHECKING:
+    from botkit.servers.zulip.uploads import Attachment
 
 __all__ = ["RealmState"]
 
@@ -45,6 +49,9 @@ class RealmState:
         #: muter id -> {muted id: unix time of the mute}
         self.mutes: dict[int, dict[int, int]] = {}
         self.hub = EventHub(lock)
+        #: The server's ``MAX_FILE_UPLOAD_SIZE`` (0: uploads off) and the uploaded files.
+        self.max_file_upload_size_mib = 100
+        self.attachments: dict[str, Attachment] = {}
         self._next_user_id = 1
         self._next_channel_id = 1
         self._next_message_id = 1

@@ -157,3 +157,17 @@ def test_the_contract_check_catches_a_wrong_shape(check, scene, org, raw, monkey
     answer = raw.get("/api/v1/chat.getMessageReadReceipts", org.bob, messageId=scene)
     with pytest.raises(OpenAPIError):
         check("messaging", answer)
+
+
+def test_uploads(check, org, raw, server):
+    media = raw.session.post(
+        f"{server.url}/api/v1/rooms.media/{org.general}",
+        files={"file": ("a.csv", b"a,b\n", "text/csv")},
+        headers=raw.headers(org.alice),
+        timeout=10,
+    )
+    file_id = check("rooms", media)["file"]["_id"]
+    confirm = f"/api/v1/rooms.mediaConfirm/{org.general}/{file_id}"
+    check("rooms", raw.post(confirm, {"msg": "the table"}, org.bob))  # not bob's: 400
+    posted = check("rooms", raw.post(confirm, {"msg": "the table"}, org.alice))
+    assert posted["message"]["file"]["_id"] == file_id
