@@ -263,9 +263,11 @@ class Replay:
 
         self.pending_thread = threading.Thread(target=poll)
         self.pending_thread.start()
-        deadline = time.monotonic() + 5
+        # a loaded machine may take a while to start the thread: bounded, and checked
+        deadline = time.monotonic() + 30
         while queue.handler is None and time.monotonic() < deadline:
             time.sleep(0.01)
+        assert queue.handler is not None, "the bot's poll did not park within 30 s"
 
     def hand_made(self, req: dict[str, Any], path: str, params: dict[str, Any]) -> Any:
         auth = req["auth"]
