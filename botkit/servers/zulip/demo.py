@@ -38,11 +38,8 @@ def serve(port: int = 0, seed: bool = True) -> None:
             bot = server.user("receipt-bot@example.com")
             print(f"  [api]\n  email={bot.email}\n  key={bot.api_key}\n  site={server.url}")
         print("Press Ctrl-C to stop.", flush=True)
-        stopped = threading.Event()
-        try:
-            while not stopped.wait(3600):
-                pass
-        except KeyboardInterrupt:
-            print("Stopping the local Zulip server.")
+        threading.Event().wait()
+    except KeyboardInterrupt:  # also when Ctrl-C comes while the banner is printed
+        print("Stopping the local Zulip server.")
     finally:
         server.stop()
