@@ -15,9 +15,10 @@ from botkit.readstatus.pacing import Pacer
 
 __all__ = ["DEFAULT_RATE", "AuditorSettings"]
 
-#: Read-receipt calls per minute when not configured: under Zulip's 200 per minute per user,
-#: leaving room for the bot's own traffic; Rocket.Chat limits per route instead.
-DEFAULT_RATE = {"zulip": 180.0, "rocketchat": 300.0}
+#: Read-receipt calls per minute when not configured: with the default burst of 5, at most 195
+#: of Zulip's 200 per user and minute, leaving room for the bot's own traffic; Rocket.Chat limits
+#: per route instead (and exempts bot accounts).
+DEFAULT_RATE = {"zulip": 190.0, "rocketchat": 300.0}
 
 
 class AuditorSettings(BaseModel):
@@ -25,11 +26,11 @@ class AuditorSettings(BaseModel):
 
     #: Count bots among each message's audience and readers.
     include_bots: bool = False
-    #: Read-receipt calls per minute (None: 180 on Zulip, 300 on Rocket.Chat).
+    #: Read-receipt calls per minute (None: 190 on Zulip, 300 on Rocket.Chat).
     max_requests_per_minute: float | None = Field(None, gt=0)
     #: Calls that may go out at once before pacing starts (keep burst + rate x window under the
     #: server's limit for its window).
-    burst: int = Field(10, ge=1)
+    burst: int = Field(5, ge=1)
     #: Slow down further when the server's X-RateLimit-* headers say the budget runs low.
     follow_rate_limit_headers: bool = True
 
@@ -39,7 +40,7 @@ class AuditorSettings(BaseModel):
         return cls.model_validate({k: v for k, v in table.items() if k in cls.model_fields})
 
     def auditor(self, backend: Backend, history: HistorySource, me: User | None) -> Auditor:
-        rate = self.max_requests_per_minute or DEFAULT_RATE.get(backend.name, 180.0)
+        rate = self.max_requests_per_minute or DEFAULT_RATE.get(backend.name, 190.0)
         return Auditor(
             backend,
             history,

@@ -5,7 +5,7 @@ too large, a backend without uploads) as CSV in code blocks, in parts that fit a
 
 Each job is a persistent scheduler job, so a run missed while the bot was down runs once when it
 is back, within ``[scheduler] misfire_grace_time``. Read-receipt calls are paced to stay under
-the server's rate limit (``max_requests_per_minute``, default 180 on Zulip, whose limit is 200).
+the server's rate limit (``max_requests_per_minute``, default 190 on Zulip, whose limit is 200).
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ async def test_header_feedback_slows_the_audit(team: Team) -> None:
     team.post("two", team.alice, timedelta(hours=1), [])
     clock = FakeClock()
     pacer = Pacer(6000, burst=100, reserve=0, clock=clock, wall=clock, sleep=clock.sleep)
-    team.backend.rate_limit_info = lambda: (1, clock.now + 10)  # type: ignore[attr-defined]
+    team.backend.rate_limit_info = lambda: (0, clock.now + 10)  # type: ignore[attr-defined]
     auditor = Auditor(team.backend, team.history, pacer=pacer, clock=lambda: NOW)
     await auditor.run("general", timedelta(days=1))
     assert pacer.waited >= 10

@@ -46,22 +46,22 @@ async def test_first_calls_do_not_wait() -> None:
     assert clock.sleeps == []
 
 
-async def test_few_remaining_calls_are_spread_until_the_reset() -> None:
+async def test_headers_with_budget_left_do_not_slow_the_bucket() -> None:
+    # a sliding window's reset is always about a minute away: that is no reason to wait
     clock = FakeClock()
     pacer = Pacer(6000, burst=100, reserve=2, clock=clock, wall=clock, sleep=clock.sleep)
     await pacer.acquire()
-    pacer.observe(remaining=199, reset_at=clock.now)  # a limit of 200: the full reserve applies
-    pacer.observe(remaining=12, reset_at=clock.now + 30)  # 10 usable calls over 30 s
+    pacer.observe(remaining=12, reset_at=clock.now + 60)
     start = clock.now
     await pacer.acquire()
-    assert clock.now - start >= 3 - 1e-9
+    assert clock.now == start
 
 
-async def test_nothing_left_waits_for_the_reset() -> None:
+async def test_a_spent_budget_waits_for_the_reset() -> None:
     clock = FakeClock()
     pacer = Pacer(6000, burst=100, reserve=5, clock=clock, wall=clock, sleep=clock.sleep)
-    pacer.observe(remaining=199, reset_at=clock.now)
-    pacer.observe(remaining=3, reset_at=clock.now + 20)
+    pacer.observe(remaining=199, reset_at=clock.now)  # a limit of 200: the full reserve applies
+    pacer.observe(remaining=5, reset_at=clock.now + 20)
     start = clock.now
     await pacer.acquire()
     assert clock.now - start >= 20 - 1e-9
@@ -71,10 +71,23 @@ async def test_a_small_limit_keeps_a_small_reserve() -> None:
     # Rocket.Chat allows 10 calls per route: a reserve of 10 would stall every call
     clock = FakeClock()
     pacer = Pacer(6000, burst=100, reserve=10, clock=clock, wall=clock, sleep=clock.sleep)
-    pacer.observe(remaining=9, reset_at=clock.now + 9)
+    pacer.observe(remaining=9, reset_at=clock.now + 9)  # limit 10: reserve 1
+    pacer.observe(remaining=2, reset_at=clock.now + 9)
     start = clock.now
     await pacer.acquire()
-    assert clock.now - start == pytest.approx(9 / 8)  # one call kept back, 8 spread over 9 s
+    assert clock.now == start  # 2 left, 1 kept back: go
+    pacer.observe(remaining=1, reset_at=clock.now + 8)
+    await pacer.acquire()
+    assert clock.now - start == pytest.approx(8)
+
+
+async def test_defaults_stay_under_zulips_limit_and_close_to_it() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, wall=clock, sleep=clock.sleep)
+    times = await _calls(pacer, clock, 1000)
+    assert _busiest_minute(times) <= 195  # 200 per minute, a few left for the bot itself
+    floor = 1000 / (200 / 60)
+    assert times[-1] - times[0] <= 1.1 * floor
 
 
 async def test_a_429_holds_every_call() -> None:
