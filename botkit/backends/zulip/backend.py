@@ -36,7 +36,8 @@ __all__ = ["ZulipBackend"]
 
 log = logging.getLogger("botkit.backends.zulip")
 
-#: Remembered ids of handed-out messages, so a replay after a reconnect is dropped here already.
+#: Remembered handed-out messages: a replay after a reconnect is dropped here already, and
+#: "who read this?" about a recent message needs no fetch (the floor is receipts + reply).
 _RECENT = 20000
 #: GET /messages/{id} returns the message itself since Zulip 5.0.
 _SINGLE_MESSAGE_FEATURE_LEVEL = 120
@@ -66,7 +67,7 @@ class ZulipBackend:
         self.upload_limit = uploads.UploadLimit()
         self.me: User | None = None
         self._cursor: Cursor | None = None
-        self._recent: OrderedDict[int, None] = OrderedDict()
+        self._recent: OrderedDict[int, Message | None] = OrderedDict()
         self._closed = asyncio.Event()
         self._connected = False
 
@@ -158,6 +159,9 @@ class ZulipBackend:
     async def fetch_message(self, message_id: str) -> Message:
         if not message_id.isdigit():
             raise MessageNotFound(message_id)
+        seen = self._recent.get(int(message_id))
+        if seen is not None:  # edits and deletions evict it (update_message / delete_message)
+            return seen
         try:
             if self.api.feature_level >= _SINGLE_MESSAGE_FEATURE_LEVEL:
                 result = await self.api.call(
@@ -283,6 +287,16 @@ class ZulipBackend:
             self._set_account_setting(bool(event.get("value")))
         elif kind == "realm" and event.get("property") == "enable_read_receipts":
             self.realm_receipts_enabled = bool(event.get("value"))
+        elif kind in ("update_message", "delete_message"):
+            self._forget(event)
+
+    def _forget(self, event: JSON) -> None:
+        """An edited, moved or deleted message leaves the cache (it stays known as handed out:
+        the ids stay, their cached content goes)."""
+        ids = event.get("message_ids") or [event.get("message_id")]
+        for raw in ids:
+            if isinstance(raw, int) and raw in self._recent:
+                self._recent[raw] = None
 
     def _set_account_setting(self, value: bool | None) -> None:
         if self.policy.set_account(value) and self._connected:
@@ -296,11 +310,12 @@ class ZulipBackend:
         message_id = int(payload["id"])
         if int(payload.get("sender_id", -1)) == self._me_id() or message_id in self._recent:
             return None
-        self._recent[message_id] = None
+        message = self._convert(payload)
+        self._recent[message_id] = message
         if len(self._recent) > _RECENT:
             self._recent.popitem(last=False)
         self._require_cursor().handed_out(message_id)
-        return self._convert(payload)
+        return message
 
     def _convert(self, payload: Mapping[str, Any]) -> Message:
         return to_message(

@@ -25,7 +25,16 @@ __all__ = ["EVENT_TYPES", "FETCH_EVENT_TYPES", "EventQueue", "fetch_after"]
 
 log = logging.getLogger("botkit.backends.zulip")
 
-EVENT_TYPES = ["message", "user_settings", "realm", "realm_user", "subscription"]
+#: update_message / delete_message only evict the backend's cache of recent messages.
+EVENT_TYPES = [
+    "message",
+    "update_message",
+    "delete_message",
+    "user_settings",
+    "realm",
+    "realm_user",
+    "subscription",
+]
 FETCH_EVENT_TYPES = ["message", "user_settings", "realm", "realm_user", "subscription"]
 _LOST_QUEUE = ("has already been pruned", "was not in this queue")
 PAGE = 1000
