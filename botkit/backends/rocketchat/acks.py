@@ -40,7 +40,8 @@ def describe_read_state(send_read_receipts: bool) -> str:
     if send_read_receipts:
         return (
             "Rocket.Chat: the bot marks each room read (subscriptions.read) once every message "
-            "it fetched there is handled; its read receipt means 'processed'"
+            "it fetched there is handled; its read receipt means 'processed', except for "
+            "messages the [catch_up] limits leave out (logged), which a room read covers too"
         )
     return (
         "Rocket.Chat: send_read_receipts = false, so the bot never marks rooms read and no read "

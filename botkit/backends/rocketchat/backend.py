@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from botkit.backends.base import CatchUpLimits
 from botkit.backends.rocketchat.acks import ReadMarker, describe_read_state
-from botkit.backends.rocketchat.catchup import collect_backlog
+from botkit.backends.rocketchat.catchup import COVERED_BY_READ_MARK, collect_backlog
 from botkit.backends.rocketchat.client import ApiError, RetryPolicy, RocketChatClient
 from botkit.backends.rocketchat.convert import RoomInfo, to_message, to_user
 from botkit.backends.rocketchat.cursors import Cursors
@@ -29,6 +30,7 @@ from botkit.backends.rocketchat.history import RoomHistory
 from botkit.backends.rocketchat.poller import PollingSource, RawMessage, RoomFetcher
 from botkit.backends.rocketchat.readstatus import ReadStatus, ReceiptsState
 from botkit.backends.rocketchat.rooms import RoomDirectory
+from botkit.backends.rocketchat.start import Origin, log_first_starts, where_to_start
 from botkit.backends.rocketchat.uploads import RoomUploads
 from botkit.config.settings import Settings
 from botkit.errors import BackendError, MessageNotFound
@@ -95,27 +97,26 @@ class RocketChatBackend:
             self.max_message_length = settings.max_message_size
         await self._directory.load_all()
         self._cursors = cursors = Cursors(state)
-        fresh: list[str] = []
-        for room in self._directory.rooms.values():
-            stored = cursors.stored(room.id)
-            cursor = cursors.open(room.id, stored)
-            if stored is None:
-                fresh.append(room.id)
-                cursor.skip_to(_latest(room.last_message_at, self._directory.server_now))
-            elif room.updated_at is not None and room.updated_at <= stored:
-                pass  # nothing happened in the room since the bot's last handled message
-            else:
-                self._backlog.append(room.id)
+        rooms = list(self._directory.rooms.values())
+        first_time = [r.id for r in rooms if cursors.stored(r.id) is None]
+        marks = await self._directory.seen_marks() if first_time else {}
+        origins: Counter[Origin] = Counter()
+        for room in rooms:
+            start, origin = where_to_start(
+                cursors.stored(room.id), marks.get(room.id), self.send_read_receipts
+            )
+            origins[origin] += 1
+            if origin is Origin.NOW:
+                start = _latest(room.last_message_at, self._directory.server_now)
+            cursor = cursors.open(room.id, start)
+            changed = room.updated_at is None or start is None or room.updated_at > start
+            if origin is not Origin.NOW and changed:
+                self._backlog.append(room.id)  # fetched by catch-up, within its limits
                 continue
             cursor.fetched_room_update = room.updated_at
             cursor.fetched_message_count = room.message_count
             cursors.save(cursor)
-        if fresh:
-            log.info(
-                "Rocket.Chat: no cursor yet for %d room(s): starting from now there, earlier "
-                "messages are not handled",
-                len(fresh),
-            )
+        log_first_starts(origins, self.send_read_receipts)
         self._source = PollingSource(
             directory=self._directory,
             cursors=cursors,
@@ -141,6 +142,7 @@ class RocketChatBackend:
                 source=source,
                 limits=limits,
                 now=datetime.now(UTC),
+                marks_read=self.send_read_receipts,
             )
         for message in messages:
             yield message
@@ -149,9 +151,10 @@ class RocketChatBackend:
         source, cursors = self._require()
         if not self._catch_up_started and self._backlog:
             log.info(
-                "Rocket.Chat: catch-up is off; skipping what arrived while the bot was down in "
-                "%d room(s)",
+                "Rocket.Chat: catch-up is off; not handling the backlog of %d room(s) (what "
+                "arrived while the bot was down, or was unread at its first start)%s",
                 len(self._backlog),
+                COVERED_BY_READ_MARK if self.send_read_receipts else "",
             )
             for room_id in self._backlog:
                 room, cursor = self._directory.get(room_id), cursors.get(room_id)

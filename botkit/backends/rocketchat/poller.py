@@ -234,8 +234,9 @@ class PollingSource:
         return out
 
     async def _open_new_room(self, room: RoomInfo, since_used: datetime | None) -> None:
-        """A room that appeared while running: messages from before the bot joined it are not
-        for the bot; after a re-join, those from before its stored cursor were handled."""
+        """A room that appeared while running: what the bot's account has not read there is for
+        the bot (after its last-seen time, else after it joined: the same rule as a first start,
+        see start.py); after a re-join, what is before its stored cursor was handled."""
         start = await self._directory.joined_at(room.id)
         if start is None:  # the server would not say: everything since the last look is new
             start = since_used or datetime.now(UTC) - timedelta(seconds=self._interval) - OVERLAP

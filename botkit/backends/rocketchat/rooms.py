@@ -12,15 +12,38 @@ reported twice costs nothing, the poller compares it with what it already fetche
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from botkit.backends.rocketchat.client import ApiError, RocketChatClient
 from botkit.backends.rocketchat.convert import ROOM_TYPES, RoomInfo, format_ts, parse_ts
 from botkit.backends.rocketchat.cursors import OVERLAP
 
-__all__ = ["RoomDirectory"]
+__all__ = ["RoomDirectory", "SeenMarks"]
 
 log = logging.getLogger("botkit.backends.rocketchat")
+
+
+@dataclass(frozen=True, slots=True)
+class SeenMarks:
+    """How far the bot's account has read a room, as the server keeps it in the subscription."""
+
+    #: ``ls``: the last time the account read the room (absent until it first does).
+    last_seen: datetime | None = None
+    #: ``ts``: when the account joined the room.
+    joined: datetime | None = None
+
+    @classmethod
+    def from_json(cls, subscription: Mapping[str, Any]) -> SeenMarks:
+        return cls(parse_ts(subscription.get("ls")), parse_ts(subscription.get("ts")))
+
+    @property
+    def read_from(self) -> datetime | None:
+        """Everything after this is unread for the account (Rocket.Chat's own rule: ``ls``, else
+        ``ts``, is where a room read starts storing receipts)."""
+        return self.last_seen or self.joined
 
 
 class RoomDirectory:
@@ -54,15 +77,33 @@ class RoomDirectory:
         return new_rooms, since
 
     async def joined_at(self, room_id: str) -> datetime | None:
-        """When the bot joined the room (its subscription's ``ts``); None if unknown. One request,
-        made only for a room that appears while the bot runs."""
+        """Where the bot's reading of a room it just joined starts: its subscription's last-seen
+        time (``ls``), else when it joined (``ts``); None if unknown. One request, made only for
+        a room that appears while the bot runs."""
         try:
             data = await self._client.get("subscriptions.getOne", roomId=room_id)
         except ApiError as exc:
             log.debug("Rocket.Chat: no subscription details for room %s: %s", room_id, exc)
             return None
         subscription = data.get("subscription")
-        return parse_ts(subscription.get("ts")) if isinstance(subscription, dict) else None
+        if not isinstance(subscription, dict):
+            return None
+        return SeenMarks.from_json(subscription).read_from
+
+    async def seen_marks(self) -> dict[str, SeenMarks]:
+        """Every subscription's last-seen and join times by room id (one ``subscriptions.get``),
+        for rooms the bot has no cursor for yet. Empty when the server will not say."""
+        try:
+            data = await self._client.get("subscriptions.get")
+        except ApiError as exc:
+            log.warning("Rocket.Chat: could not list the bot's subscriptions: %s", exc)
+            return {}
+        update = data.get("update")
+        return {
+            str(item["rid"]): SeenMarks.from_json(item)
+            for item in (update if isinstance(update, list) else ())
+            if isinstance(item, dict) and "rid" in item
+        }
 
     def _merge(self, data: dict[str, object], date: datetime | None) -> list[RoomInfo]:
         new_rooms: list[RoomInfo] = []

@@ -1,5 +1,5 @@
 """Restarting with the same state: what arrived while the bot was down is handled once, within
-the catch-up limits; a first start begins at 'now'."""
+the catch-up limits (the first start is in test_rc_e2e_first_start.py)."""
 
 from __future__ import annotations
 
@@ -36,15 +36,6 @@ async def test_restart_handles_what_arrived_meanwhile_once(world: World) -> None
     assert host.texts().count("before") == 0
 
 
-async def test_first_start_begins_at_now(world: World, caplog: pytest.LogCaptureFixture) -> None:
-    world.server.send_message(world.alice, world.general, "from the past")
-    caplog.set_level(logging.INFO, logger="botkit.backends.rocketchat")
-    async with running_bot(world) as (_, host):
-        world.server.send_message(world.alice, world.general, "new")
-        await wait_until(lambda: host.texts() == ["new"], "only the new message is handled")
-    assert "starting from now" in caplog.text
-
-
 async def test_catch_up_keeps_the_newest_max_messages_and_logs_the_rest(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -75,7 +66,8 @@ async def test_catch_up_skips_messages_older_than_max_age(
     caplog.set_level(logging.INFO, logger="botkit.backends.rocketchat")
     async with running_bot(world, catch_up={"max_age": 0.5}) as (_, host):
         await wait_until(lambda: host.texts() == ["recent"], "only the recent one is handled")
-    assert "older than max_age" in caplog.text
+    assert "older than max_age and are not handled" in caplog.text
+    assert "next read mark in such a room covers them" in caplog.text
 
 
 async def test_catch_up_off_skips_the_backlog(world: World) -> None:

@@ -13,6 +13,12 @@ def test_off_explains_that_messages_stay_unread_for_everyone() -> None:
     assert "marks each room read" in describe_read_state(True)
 
 
+def test_on_says_what_a_receipt_of_the_bot_does_not_cover() -> None:
+    text = describe_read_state(True)
+    assert "'processed'" in text
+    assert "[catch_up] limits leave out" in text
+
+
 def test_receipt_settings_off_names_the_problem() -> None:
     assert ReceiptsState(enabled=False).problem is not None
     assert ReceiptsState(enabled=True, store_users=False).problem is not None
