@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from botkit.commands import CommandInfo, CommandSignature, SignatureError
+from botkit.config.errors import FromEnv, SourceOf, format_validation_error
 from botkit.config.settings import Settings
 from botkit.errors import PluginError
 from botkit.plugin import (
@@ -37,6 +38,7 @@ __all__ = [
     "JobHandler",
     "LoadedPlugin",
     "MessageHandler",
+    "PluginConfigError",
     "PluginSource",
     "build",
     "claim",
@@ -153,13 +155,27 @@ def plugin_name(source: PluginSource, target: type[Plugin] | ModuleType) -> str:
     return name
 
 
-def _config_problems(name: str, error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        message = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
-        problems.append(f"plugins.{name}.{key}: {message}" if key else f"{message}")
-    return "invalid configuration: " + "; ".join(problems)
+class PluginConfigError(PluginError):
+    """The ``[plugins.<name>]`` table does not fit the plugin's ``Config``.
+
+    ``lines()`` gives one line per problem in the words of the core configuration's errors
+    (``config.toml: plugins.audit.burst: must be at least 1``); ``str()`` joins them for a log.
+    """
+
+    def __init__(self, plugin: str, error: ValidationError, model: type[BaseModel]) -> None:
+        self.plugin = plugin
+        self.error = error
+        self.model = model
+        joined = "; ".join(self.lines(lambda loc: "", lambda loc: False))
+        super().__init__(plugin, f"invalid configuration: {joined}")
+
+    def lines(self, source_of: SourceOf, from_env: FromEnv) -> list[str]:
+        """One line per problem: ``<source>: plugins.<name>.<key>: <problem>``. ``source_of``
+        names the file or variable a key came from (an empty name leaves the source out)."""
+        lines = format_validation_error(
+            self.error, source_of, from_env, prefix=("plugins", self.plugin), model=self.model
+        )
+        return [line.removeprefix(": ") for line in lines]
 
 
 def _config(name: str, target: type[Plugin] | ModuleType, table: dict[str, Any]) -> Any:
@@ -179,7 +195,7 @@ def _config(name: str, target: type[Plugin] | ModuleType, table: dict[str, Any])
     try:
         return strict.model_validate(table)
     except ValidationError as exc:
-        raise PluginError(name, _config_problems(name, exc)) from None
+        raise PluginConfigError(name, exc, strict) from None
 
 
 def _handlers(target: type[Plugin] | ModuleType) -> list[tuple[str, Callable[..., Any]]]:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error. A ``BotkitError``
 ending a command prints ``error: <message>`` (and its problems, one per line) on stderr, never a
-traceback; ``botkit --debug <command>`` shows the traceback instead.
+traceback; so does an ``OSError`` (``error: <what failed>: <reason> (<path>)``, exit 1);
+``botkit --debug <command>`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class BotkitGroup(LazyGroup):
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
-            ctx.exit(_report(exc))
+            ctx.exit(_report(exc, ctx.invoked_subcommand))
 
 
 def _silence_stdout() -> None:
@@ -58,10 +59,20 @@ def _silence_stdout() -> None:
         pass
 
 
-def _report(exc: Exception) -> int:
+def _report(exc: Exception, command: str | None = None) -> int:
     """Print ``exc`` for a person and return the exit code."""
+    import configparser
+
+    from botkit.cli.common import os_error_text
     from botkit.errors import BotkitError, ConfigError
 
+    failed = f"`botkit {command}` failed" if command else "botkit failed"
+    if isinstance(exc, OSError):
+        click.echo(f"error: {os_error_text(failed, exc)}", err=True)
+        return 1
+    if isinstance(exc, configparser.Error):  # its text quotes lines of the file: secrets, maybe
+        click.echo(f"error: {failed}: a configuration file could not be parsed", err=True)
+        return 1
     if not isinstance(exc, BotkitError):
         click.echo(
             f"error: unexpected {type(exc).__name__}: {exc} "

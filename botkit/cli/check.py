@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from botkit.cli.common import config_option, load
+from botkit.cli.common import config_option, load, plugin_problem_lines
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from botkit.config import LoadedConfig
+    from botkit.loader import LoadedPlugin
 
 __all__ = ["check_config"]
 
@@ -25,19 +26,36 @@ def check_config(config_path: Path | None) -> None:
     Validates the file and the BOTKIT_* environment overrides, checks that the chosen backend has
     complete credentials, and (when plugins can be loaded) validates every [plugins.<name>]
     table. Exits 0 with a summary (secrets show only as "set" / "not set"), or 2 with one line
-    per problem, each naming the file or environment variable and the key.
+    per problem, each naming the file or environment variable and the key. Values still as
+    `botkit init` wrote them are warnings here (`botkit run` refuses them).
     """
-    from botkit.config import backend_problems
+    from botkit.config import InvalidConfig, backend_problems, placeholder_problems
     from botkit.errors import ConfigError
     from botkit.loader import load_plugins
 
-    loaded = load(config_path)
-    problems = backend_problems(loaded)
-    plugins, failures = load_plugins(loaded.settings, loaded.base_dir)
-    problems += [f"{loaded.label}: {failure}" for failure in failures]
+    try:
+        loaded = load(config_path)
+        problems: list[str] = []
+        invalid: frozenset[str] = frozenset()
+    except InvalidConfig as error:
+        if error.partial is None:
+            raise
+        # Go on with the valid sections, to report every problem of the file in one run.
+        loaded, problems, invalid = error.partial, list(error.problems), error.invalid_sections
+    backend = loaded.settings.bot.backend
+    warnings: list[str] = []
+    if not invalid & {"bot", backend}:
+        problems += backend_problems(loaded, placeholders=False)
+        warnings = placeholder_problems(loaded)
+    plugins: list[LoadedPlugin] = []
+    if "plugins" not in invalid:
+        plugins, failures = load_plugins(loaded.settings, loaded.base_dir)
+        problems += [line for failure in failures for line in plugin_problem_lines(failure, loaded)]
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise ConfigError(f"configuration has {count}", problems)
+    for line in warnings:  # the shipped example is valid; a bot cannot log in with it
+        click.echo(f"warning: {line} (botkit run refuses it)", err=True)
     rows = _summary(loaded)
     rows.append(("plugins", ", ".join(plugin.name for plugin in plugins) or "(none)"))
     for label, value in rows:

@@ -15,7 +15,7 @@ __all__ = ["fake_server"]
     "--port",
     type=click.IntRange(0, 65535),
     default=None,
-    help="Port on 127.0.0.1 (0: any free port) [default: the server's usual port].",
+    help="Port on 127.0.0.1 [default: any free port; the URL is printed at start].",
 )
 @click.option(
     "--seed/--no-seed",
@@ -29,13 +29,19 @@ def fake_server(kind: str, port: int | None, seed: bool) -> None:
     (the official clients work against it), keeps everything in memory, and prints the URL and
     the seeded credentials so that `botkit run` can connect to it.
     """
+    from botkit.cli.common import os_error_text
     from botkit.errors import BotkitError
 
     module = importlib.import_module(f"botkit.servers.{kind}")
     serve = getattr(module, "serve", None)
     if serve is None:
         raise BotkitError(f"the local {kind} server cannot be started from this installation")
-    if port is None:
-        serve(seed=seed)
-    else:
-        serve(port=port, seed=seed)
+    try:
+        if port is None:
+            serve(seed=seed)
+        else:
+            serve(port=port, seed=seed)
+    except OSError as exc:  # mostly: the port is taken
+        where = f"127.0.0.1 port {port}" if port else None
+        text = os_error_text(f"cannot start the local {kind} server", exc, where)
+        raise BotkitError(text) from None

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import click
 
-from botkit.cli.common import config_option, load
+from botkit.cli.common import config_option, load, plugin_problem_lines
 
-__all__ = ["plugins"]
+__all__ = ["plain", "plugins"]
+
+
+def plain(text: str) -> str:
+    """A docstring's reST ``literal`` markup as plain text (a terminal shows no markup)."""
+    return text.replace("``", "")
 
 
 @click.command()
@@ -30,7 +35,7 @@ def plugins(config_path: Path | None) -> None:
     for plugin in found:
         click.echo(f"{plugin.name}  ({plugin.source.describe()})")
         if plugin.description:
-            click.echo(f"    {plugin.description}")
+            click.echo(f"    {plain(plugin.description)}")
         for info in plugin.commands:
             aliases = f" (also: {', '.join(info.aliases)})" if info.aliases else ""
             admin = " [admins only]" if info.admin_only else ""
@@ -38,7 +43,10 @@ def plugins(config_path: Path | None) -> None:
             if info.help:
                 click.echo(
                     textwrap.fill(
-                        info.help, width=88, initial_indent=" " * 8, subsequent_indent=" " * 8
+                        plain(info.help),
+                        width=88,
+                        initial_indent=" " * 8,
+                        subsequent_indent=" " * 8,
                     )
                 )
         for job in plugin.jobs:
@@ -50,5 +58,6 @@ def plugins(config_path: Path | None) -> None:
     if errors:
         click.echo("\nfailed to load:", err=True)
         for error in errors:
-            click.echo(f"    {error}", err=True)
+            for line in plugin_problem_lines(error, loaded, always_name_file=False):
+                click.echo(f"    {line}", err=True)
         raise click.exceptions.Exit(2)

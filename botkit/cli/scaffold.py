@@ -1,11 +1,13 @@
 """``botkit init`` and ``botkit new-plugin``: write a starting point from the templates.
 
 The ``config.toml`` that ``init`` writes and the repository's ``config.example.toml`` come from
-one template (a test keeps them in step), so the documented example cannot drift from it.
+one template (a test keeps them in step), so the documented example cannot drift from it. Both
+commands also write a ``pytest.ini`` (async tests, quietly) unless a pytest configuration exists.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import keyword
 import re
@@ -16,12 +18,29 @@ from string import Template
 
 import click
 
+from botkit.cli.common import os_error_text
 from botkit.errors import UsageError
 
-__all__ = ["config_text", "init", "new_plugin", "plugin_files", "render", "write_files"]
+__all__ = [
+    "config_text",
+    "init",
+    "new_plugin",
+    "plugin_files",
+    "pytest_config_files",
+    "render",
+    "write_files",
+]
 
 PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 EXAMPLE_PLUGIN = "hello"
+#: Where pytest looks for its configuration, and the table that makes each file count.
+PYTEST_CONFIGS = {
+    "pytest.ini": "",
+    ".pytest.ini": "",
+    "pyproject.toml": "[tool.pytest.ini_options]",
+    "tox.ini": "[pytest]",
+    "setup.cfg": "[tool:pytest]",
+}
 
 
 def render(template: str, **values: str) -> str:
@@ -49,7 +68,53 @@ def check_plugin_name(name: str) -> str:
             f"invalid plugin name {name!r}: it is also a Python standard library module, "
             "which the plugin's test would hide; choose another"
         )
+    clash = _name_taken(name)
+    if clash:
+        raise UsageError(f"invalid plugin name {name!r}: {clash}; choose another")
     return name
+
+
+def _name_taken(name: str) -> str | None:
+    """Why ``name`` is already in use, if it is: by a built-in command, a plugin botkit finds
+    anyway, or an importable module (which the plugin's test would import instead)."""
+    from botkit.config import Settings
+    from botkit.loader import discover
+    from botkit.plugin_check import BUILTIN_COMMANDS
+
+    command = name.replace("_", "-")
+    if command in BUILTIN_COMMANDS or name in BUILTIN_COMMANDS:
+        return f"the plugin's command !{command} would clash with botkit's built-in !{command}"
+    for source in discover(Settings.model_construct(), bundled=True, entry_points=True):
+        if source.name == name:
+            return f"a {source.origin} plugin has that name ({source.describe()})"
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = True
+    if found:
+        return "an installed Python module has that name, and the plugin's test would import it"
+    return None
+
+
+def pytest_config_files(project: Path) -> dict[Path, str]:
+    """``project/pytest.ini`` for quiet async tests, or nothing when pytest already has a
+    configuration there or in a folder above (never replaced: it is the user's)."""
+    if _pytest_config_of(project) is not None:
+        return {}
+    return {project / "pytest.ini": render("pytest.ini.tmpl")}
+
+
+def _pytest_config_of(project: Path) -> Path | None:
+    folder = project.resolve()
+    for candidate in (folder, *folder.parents):
+        for name, marker in PYTEST_CONFIGS.items():
+            path = candidate / name
+            try:
+                if path.is_file() and marker in path.read_text(encoding="utf-8", errors="replace"):
+                    return path
+            except OSError:
+                continue
+    return None
 
 
 def plugin_files(name: str, plugins_dir: Path) -> dict[Path, str]:
@@ -73,8 +138,12 @@ def write_files(contents: dict[Path, str], *, force: bool) -> None:
         names = ", ".join(str(path) for path in existing)
         raise UsageError(f"not overwriting existing files: {names} (use --force to replace them)")
     for path, text in contents.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            what = "cannot create a folder" if not path.parent.is_dir() else "cannot write a file"
+            raise UsageError(os_error_text(what, exc, exc.filename or path)) from None
         click.echo(f"wrote {path}")
 
 
@@ -92,6 +161,7 @@ def init(directory: Path, force: bool) -> None:
     contents = {directory / "config.toml": config_text(["plugins"])}
     contents |= plugin_files(EXAMPLE_PLUGIN, directory / "plugins")
     write_files(contents, force=force)
+    _write_pytest_config(directory)
     config = directory / "config.toml"
     click.echo(
         f"\nNext: put your bot's credentials in {config} (or BOTKIT_ZULIP__API_KEY etc.),\n"
@@ -119,4 +189,22 @@ def new_plugin(name: str, plugins_dir: Path, force: bool) -> None:
     """
     name = check_plugin_name(name)
     write_files(plugin_files(name, plugins_dir), force=force)
+    _write_pytest_config(plugins_dir.parent)
     click.echo(f"\nAdd {plugins_dir} to [plugins] paths in config.toml if it is not there yet.")
+
+
+def _write_pytest_config(project: Path) -> None:
+    """``pytest.ini`` unless pytest has a configuration already (which is left alone)."""
+    contents = pytest_config_files(project)
+    if contents:
+        write_files(contents, force=False)
+        return
+    existing = _pytest_config_of(project)
+    text = existing.read_text(encoding="utf-8", errors="replace") if existing else ""
+    if "asyncio_default_fixture_loop_scope" in text:
+        return
+    click.echo(
+        f"kept the pytest configuration in {existing}: the generated tests are async, and "
+        'run quietly with asyncio_mode = "auto" and asyncio_default_fixture_loop_scope = '
+        '"function" in it'
+    )

@@ -1,17 +1,39 @@
 """Is the chosen backend's section complete enough to log in?
 
 The schema lets every credential be absent (it may come from the environment, and ``botkit demo``
-needs none); ``botkit run`` and ``botkit check-config`` ask here before anything connects.
+needs none); ``botkit run`` and ``botkit check-config`` ask here before anything connects. A
+zuliprc is read (its problems are named, never its contents), and the placeholder values that
+``botkit init`` writes count as missing.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import SecretStr
 
 from botkit.config.loader import LoadedConfig
+from botkit.config.zuliprc import zuliprc_problems
 from botkit.errors import ConfigError
 
-__all__ = ["backend_problems", "require_backend_credentials"]
+__all__ = [
+    "PLACEHOLDERS",
+    "backend_problems",
+    "placeholder_problems",
+    "require_backend_credentials",
+]
+
+#: The values ``botkit init`` writes (see ``botkit/cli/templates/config.toml.tmpl``), by section
+#: and key: left as they are, the bot would try to log in to a server that does not exist.
+PLACEHOLDERS: dict[tuple[str, str], str] = {
+    ("zulip", "site"): "https://chat.example.com",
+    ("zulip", "email"): "mybot-bot@chat.example.com",
+    ("zulip", "api_key"): "replace-with-the-bot-api-key",
+    ("rocketchat", "server_url"): "https://chat.example.com",
+    ("rocketchat", "user_id"): "the-bot-user-id",
+    ("rocketchat", "auth_token"): "...",
+    ("rocketchat", "password"): "...",
+}
 
 
 def _missing(value: str | SecretStr | None) -> bool:
@@ -20,13 +42,34 @@ def _missing(value: str | SecretStr | None) -> bool:
     return value is None or not value.strip()
 
 
+def _placeholder_problems(loaded: LoadedConfig, section: str) -> list[str]:
+    """One line per key that still holds the value ``botkit init`` wrote."""
+    values = getattr(loaded.settings, section)
+    problems = []
+    for (owner, key), placeholder in PLACEHOLDERS.items():
+        value = getattr(values, key) if owner == section else None
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if value is not None and value.strip() == placeholder:
+            problems.append(
+                f"{loaded.source_of((section, key))}: {section}.{key}: still the placeholder "
+                "from botkit init: put the bot's real value here"
+            )
+    return problems
+
+
+def _zuliprc_problems(loaded: LoadedConfig, path: Path) -> list[str]:
+    where = f"{loaded.source_of(('zulip', 'zuliprc'))}: zulip.zuliprc"
+    if not path.exists():
+        return [f"{where}: file not found: {path}"]
+    site_given = not _missing(loaded.settings.zulip.site)
+    return [f"{where}: {problem}" for problem in zuliprc_problems(path, site_given=site_given)]
+
+
 def _zulip_problems(loaded: LoadedConfig) -> list[str]:
     zulip = loaded.settings.zulip
     if zulip.zuliprc is not None:
-        if zulip.zuliprc.is_file():
-            return []
-        where = loaded.source_of(("zulip", "zuliprc"))
-        return [f"{where}: zulip.zuliprc: file not found: {zulip.zuliprc}"]
+        return _zuliprc_problems(loaded, zulip.zuliprc)
     missing = [key for key in ("site", "email", "api_key") if _missing(getattr(zulip, key))]
     if not missing:
         return []
@@ -55,14 +98,26 @@ def _rocketchat_problems(loaded: LoadedConfig) -> list[str]:
     ]
 
 
-def backend_problems(loaded: LoadedConfig) -> list[str]:
-    """One line per reason the configured backend could not log in (empty: complete)."""
+def backend_problems(loaded: LoadedConfig, *, placeholders: bool = True) -> list[str]:
+    """One line per reason the configured backend could not log in (empty: complete).
+    ``placeholders=False`` leaves out the values ``botkit init`` wrote (``check-config`` shows
+    those as warnings, so the shipped example validates; ``botkit run`` refuses them)."""
     backend = loaded.settings.bot.backend
     if backend == "zulip":
-        return _zulip_problems(loaded)
-    if backend == "rocketchat":
-        return _rocketchat_problems(loaded)
-    return []
+        problems = _zulip_problems(loaded)
+    elif backend == "rocketchat":
+        problems = _rocketchat_problems(loaded)
+    else:
+        return []
+    if placeholders and not problems:
+        problems = placeholder_problems(loaded)
+    return problems
+
+
+def placeholder_problems(loaded: LoadedConfig) -> list[str]:
+    """The chosen backend's keys that still hold what ``botkit init`` wrote, one line each."""
+    backend = loaded.settings.bot.backend
+    return _placeholder_problems(loaded, backend) if backend in ("zulip", "rocketchat") else []
 
 
 def require_backend_credentials(loaded: LoadedConfig) -> None:

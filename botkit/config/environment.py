@@ -15,7 +15,14 @@ from typing import Any, get_origin
 from botkit.config.keys import annotation_at, dotted, expects_json, suggest
 from botkit.config.settings import Settings
 
-__all__ = ["CONFIG_ENV", "ENV_PREFIX", "EnvOverride", "apply_overrides", "read_overrides"]
+__all__ = [
+    "CONFIG_ENV",
+    "ENV_PREFIX",
+    "EnvOverride",
+    "apply_overrides",
+    "misspelled_variables",
+    "read_overrides",
+]
 
 ENV_PREFIX = "BOTKIT_"
 #: Names the config file; not a setting.
@@ -79,6 +86,29 @@ def read_overrides(env: Mapping[str, str]) -> tuple[list[EnvOverride], list[str]
         except ValueError as exc:
             problems.append(str(exc))
     return overrides, problems
+
+
+def misspelled_variables(env: Mapping[str, str]) -> list[str]:
+    """A warning for each variable that looks meant for a setting but has one ``_`` where ``__``
+    belongs (``BOTKIT_ZULIP_API_KEY``): such a name sets nothing, and silently so. Values are
+    never shown."""
+    sections = sorted(Settings.model_fields, key=len, reverse=True)  # catch_up before any "c"
+    warnings = []
+    for var in sorted(env):
+        name = var.upper()
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV or _DELIMITER in name:
+            continue
+        rest = name[len(ENV_PREFIX) :].lower()
+        section = next((s for s in sections if rest.startswith(s + "_")), None)
+        if section is None:
+            continue
+        key = rest[len(section) + 1 :]
+        right = f"{ENV_PREFIX}{section.upper()}{_DELIMITER}{key.upper()}"
+        warnings.append(
+            f"warning: {var} is ignored: did you mean {right}? (two underscores between the "
+            "section and the key)"
+        )
+    return warnings
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[EnvOverride]) -> dict[str, Any]:

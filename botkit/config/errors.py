@@ -3,7 +3,8 @@
 Every line names where the value came from (the file, or the environment variable), the dotted
 key and what is wrong: ``config.toml: zulip.api_kee: unknown key (did you mean api_key?)``.
 Values are echoed only for choices (``got 'slack'``), never for anything else: a secret must not
-reach a terminal or a log through an error message.
+reach a terminal or a log through an error message. A plugin's ``[plugins.<name>]`` table is
+checked by its own model: ``prefix`` and ``model`` place its errors in the whole file.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from botkit.config.keys import dotted, known_keys, suggest
+from botkit.config.settings import Settings
 
-__all__ = ["format_toml_error", "format_validation_error"]
+__all__ = ["FromEnv", "SourceOf", "format_toml_error", "format_validation_error"]
 
 #: Names the source of the value at a key: a file name or an environment variable.
 SourceOf = Callable[[tuple[str | int, ...]], str]
@@ -59,13 +61,24 @@ def format_toml_error(label: str, text: str, error: Exception) -> str:
 
 
 def format_validation_error(
-    error: ValidationError, source_of: SourceOf, from_env: FromEnv
+    error: ValidationError,
+    source_of: SourceOf,
+    from_env: FromEnv,
+    *,
+    prefix: tuple[str | int, ...] = (),
+    model: type[BaseModel] = Settings,
 ) -> list[str]:
-    """One line per problem, in the order pydantic found them, without duplicates."""
+    """One line per problem, in the order pydantic found them, without duplicates.
+
+    ``error`` comes from validating ``model`` with the table at ``prefix`` (by default: the whole
+    configuration), e.g. a plugin's ``Config`` with ``("plugins", "audit")``.
+    """
     lines: list[str] = []
     for detail in error.errors():
         loc = _clean_loc(detail["loc"])
-        line = f"{source_of(loc)}: {dotted(loc)}: {_problem(detail, loc, from_env(loc))}"
+        full = prefix + loc
+        problem = _problem(detail, loc, from_env(full), model)
+        line = f"{source_of(full)}: {dotted(full)}: {problem}"
         if line not in lines:
             lines.append(line)
     return lines
@@ -80,11 +93,13 @@ def _is_tag(part: str) -> bool:
     return "[" in part or "(" in part
 
 
-def _problem(detail: ErrorDetails, loc: tuple[str | int, ...], env: bool) -> str:
+def _problem(
+    detail: ErrorDetails, loc: tuple[str | int, ...], env: bool, model: type[BaseModel]
+) -> str:
     kind = detail["type"]
     ctx: dict[str, Any] = dict(detail.get("ctx") or {})
     if kind == "extra_forbidden":
-        return _unknown_key(loc)
+        return _unknown_key(loc, model)
     if kind == "literal_error":
         # Choices are never secret, and the wrong one is the most useful part of the message.
         return f"must be one of {_choices(ctx.get('expected', ''))} (got {detail['input']!r})"
@@ -99,11 +114,11 @@ def _problem(detail: ErrorDetails, loc: tuple[str | int, ...], env: bool) -> str
     return _SIMPLE.get(kind) or detail["msg"][:1].lower() + detail["msg"][1:]
 
 
-def _unknown_key(loc: tuple[str | int, ...]) -> str:
+def _unknown_key(loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
     key = str(loc[-1])
-    siblings = known_keys(loc[:-1])
+    siblings = known_keys(loc[:-1], model)
     hint = suggest(key, siblings)
-    if len(loc) == 1:
+    if len(loc) == 1 and model is Settings:
         if hint:
             return f"unknown section [{key}] (did you mean [{hint}]?)"
         owner = _section_with(key)

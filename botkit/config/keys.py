@@ -70,9 +70,10 @@ def _model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def annotation_at(keys: Key) -> Any:
-    """The type a value at ``keys`` must have, or ``UNKNOWN``."""
-    current: Any = Settings
+def annotation_at(keys: Key, root: type[BaseModel] = Settings) -> Any:
+    """The type a value at ``keys`` (below ``root``: by default the whole configuration) must
+    have, or ``UNKNOWN``."""
+    current: Any = root
     for part in keys:
         model = _model(current)
         origin = get_origin(current)
@@ -90,9 +91,9 @@ def annotation_at(keys: Key) -> Any:
     return current
 
 
-def known_keys(parent: Key) -> list[str]:
+def known_keys(parent: Key, root: type[BaseModel] = Settings) -> list[str]:
     """The keys allowed directly below ``parent`` (empty when free-form or not a table)."""
-    model = _model(annotation_at(parent))
+    model = _model(annotation_at(parent, root))
     return list(model.model_fields) if model is not None else []
 
 

@@ -26,7 +26,7 @@ from botkit.config.errors import format_toml_error, format_validation_error
 from botkit.config.settings import Settings
 from botkit.errors import ConfigError
 
-__all__ = ["DEFAULT_CONFIG_FILE", "LoadedConfig", "load_config", "load_settings"]
+__all__ = ["DEFAULT_CONFIG_FILE", "InvalidConfig", "LoadedConfig", "load_config", "load_settings"]
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 
@@ -70,6 +70,24 @@ class LoadedConfig:
         if self.path is not None and (not names or _contains(self._file_data, keys)):
             names.append(self.label)
         return ", ".join(names) or f"{self.label} (not found)"
+
+
+class InvalidConfig(ConfigError):
+    """The configuration has problems. ``partial`` is the configuration with every section that
+    had one left at its defaults (None when even that does not validate), so that a check can go
+    on and report the problems of the other sections too (``botkit check-config``)."""
+
+    def __init__(
+        self,
+        message: str,
+        problems: list[str],
+        *,
+        partial: LoadedConfig | None = None,
+        invalid_sections: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(message, problems)
+        self.partial = partial
+        self.invalid_sections = invalid_sections
 
 
 def _contains(data: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
@@ -188,17 +206,45 @@ def load_config(
         _file_data=data,
     )
     problems = list(env_problems)
+    merged = apply_overrides(data, overrides)
     try:
-        validated = _NoImplicitSources(**apply_overrides(data, overrides))
+        validated = _NoImplicitSources(**merged)
     except ValidationError as exc:
         problems += format_validation_error(exc, loaded.source_of, loaded.is_from_env)
+        raise _invalid(problems, loaded, merged, exc) from None
     if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        raise ConfigError(f"invalid configuration ({count})", problems)
+        raise _invalid(problems, loaded, merged, None)
+    return _finish(loaded, validated)
+
+
+def _finish(loaded: LoadedConfig, validated: Settings) -> LoadedConfig:
     # Back to the public class: same validated values, but no trace of the private subclass.
     public = Settings.model_construct(_fields_set=validated.model_fields_set, **dict(validated))
     loaded = replace(loaded, settings=public)
     return replace(loaded, settings=_resolve_paths(loaded))
+
+
+def _invalid(
+    problems: list[str],
+    loaded: LoadedConfig,
+    merged: dict[str, Any],
+    error: ValidationError | None,
+) -> InvalidConfig:
+    """The error to raise, with the configuration minus its invalid sections when that loads."""
+    bad = {str(detail["loc"][0]) for detail in error.errors() if detail["loc"]} if error else set()
+    partial: LoadedConfig | None
+    try:
+        rest = _NoImplicitSources(**{k: v for k, v in merged.items() if k not in bad})
+        partial = _finish(loaded, rest)
+    except ValidationError:
+        partial = None
+    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+    return InvalidConfig(
+        f"invalid configuration ({count})",
+        problems,
+        partial=partial,
+        invalid_sections=frozenset(bad),
+    )
 
 
 def load_settings(

@@ -7,14 +7,25 @@ live in ``botkit.config.loader``.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    model_validator,
+)
 
 __all__ = [
+    "MAX_DURATION",
     "AclSection",
     "BotSection",
     "CatchUpSection",
@@ -24,7 +35,9 @@ __all__ = [
     "PluginsSection",
     "RocketChatSection",
     "SchedulerSection",
+    "TimeZoneName",
     "ZulipSection",
+    "check_timezone",
     "parse_duration",
 ]
 
@@ -32,20 +45,64 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def parse_duration(value: Any) -> timedelta:
-    """``"90s"``, ``"30m"``, ``"24h"``, ``"7d"``, ``"2w"`` or a number of seconds."""
+#: The longest duration accepted: far beyond any sensible window or delay, and far enough from
+#: ``timedelta``'s own limit that ``datetime.now() - duration`` always works.
+MAX_DURATION = timedelta(days=3650)
+_TOO_LONG = "durations are at most 10 years (3650d)"
+
+
+def _seconds(value: Any) -> float | None:
+    """The number of seconds ``value`` stands for, or None when it is not a duration."""
     if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(min(value, 2**63))  # a huge int would overflow float()
+    if isinstance(value, float):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(seconds=value)
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match:
-            return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-    raise ValueError(f"{value!r} is not a duration: use a number and a unit (90s, 30m, 24h, 7d)")
+            return float(match.group(1)) * _UNITS[match.group(2)]
+    return None
+
+
+def _shown(value: Any) -> str:
+    """The value for an error message, cut short: it may be a page of digits."""
+    text = repr(value)
+    return text if len(text) <= 32 else text[:28] + "..."
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``"90s"``, ``"30m"``, ``"24h"``, ``"7d"``, ``"2w"`` or a number of seconds.
+
+    Raises ``ValueError`` with a message for people: not a duration, negative, or longer than
+    ``MAX_DURATION`` (10 years).
+    """
+    seconds = _seconds(value)
+    shown = _shown(value)
+    if seconds is None or math.isnan(seconds):
+        raise ValueError(f"{shown} is not a duration: use a number and a unit (90s, 30m, 24h, 7d)")
+    if seconds < 0:
+        raise ValueError(f"{shown} is not a duration: it must not be negative")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{shown} is too long: {_TOO_LONG}")
+    return value if isinstance(value, timedelta) else timedelta(seconds=seconds)
+
+
+def check_timezone(name: str) -> str:
+    """``name`` if it is an IANA time zone this machine knows; ``ValueError`` otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name such as 'Europe/Berlin' or 'UTC'"
+        ) from None
+    return name
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+#: An IANA time zone name (``"Europe/Berlin"``), checked when the configuration loads.
+TimeZoneName = Annotated[str, AfterValidator(check_timezone)]
 
 
 class Section(BaseModel):
@@ -134,7 +191,7 @@ class PluginsSection(BaseModel):
 
 
 class SchedulerSection(Section):
-    timezone: str = "UTC"
+    timezone: TimeZoneName = "UTC"
     #: A run missed by at most this much (bot down, busy) still runs once; later ones are skipped.
     misfire_grace_time: Duration = timedelta(hours=1)
     #: Several missed runs of one job run once, not once each.
@@ -144,6 +201,10 @@ class SchedulerSection(Section):
 class DeliverySection(Section):
     #: Attempts for a message whose handler raised before it is given up (and acknowledged).
     max_attempts: int = Field(3, ge=1)
+    #: A failed message with attempts left is tried again in the same run this long after its
+    #: failure, doubling per attempt (capped at 1h); "0s": only at the next start. Retries that
+    #: are still waiting at shutdown come back at the next start.
+    retry_delay: Duration = timedelta(seconds=30)
     #: Read marks are sent in batches of at most this many messages ...
     ack_batch_size: int = Field(1000, ge=1)
     #: ... and at most this long after the first handled message of a batch.

@@ -20,7 +20,7 @@ ZULIP_CONFIG = """\
 [bot]
 name = "testbot"
 [zulip]
-site = "https://chat.example.com"
+site = "https://zulip.example.net"
 email = "testbot@example.com"
 api_key = "{api_key}"
 """

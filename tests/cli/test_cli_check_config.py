@@ -23,7 +23,7 @@ def test_summary_of_a_valid_config(invoke: Invoke, tmp_path: Path) -> None:
     assert f"config:           {tmp_path / 'config.toml'}" in lines
     assert "backend:          zulip" in lines
     assert "bot name:         testbot" in lines
-    assert "site:             https://chat.example.com" in lines
+    assert "site:             https://zulip.example.net" in lines
     assert "api_key:          set" in lines
     assert f"data_dir:         {tmp_path / '.botkit'}" in lines
     assert any(line.startswith("plugins:") and "receipts" in line for line in lines)
@@ -57,7 +57,7 @@ def test_problems_exit_2_one_line_each(invoke: Invoke) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "error: invalid configuration (3 problems)",
+        "error: configuration has 3 problems",
         "config.toml: bot.backend: must be one of 'zulip', 'rocketchat', 'memory' (got 'slack')",
         "config.toml: zulip.api_kee: unknown key (did you mean api_key?)",
         "BOTKIT_DELIVERY__MAX_ATTEMPTS: delivery.max_attempts: must be an integer",
@@ -97,7 +97,30 @@ def test_botkit_config_variable_picks_the_file(invoke: Invoke) -> None:
     assert "elsewhere.toml" in result.stdout
 
 
-def test_the_shipped_example_validates(invoke: Invoke) -> None:
+def test_the_shipped_example_validates_once_given_real_credentials(invoke: Invoke) -> None:
+    real = {
+        "BOTKIT_ZULIP__SITE": "https://zulip.example.net",
+        "BOTKIT_ZULIP__EMAIL": "bot@example.net",
+        "BOTKIT_ZULIP__API_KEY": SECRET,
+    }
+    result = invoke("check-config", "-c", str(EXAMPLE), env=real)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "configuration OK"
+
+
+def test_the_shipped_example_validates_and_warns_about_its_placeholders(invoke: Invoke) -> None:
     result = invoke("check-config", "-c", str(EXAMPLE))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "configuration OK"
+    note = "still the placeholder from botkit init: put the bot's real value here"
+    assert result.stderr.splitlines() == [
+        f"warning: {EXAMPLE}: zulip.site: {note} (botkit run refuses it)",
+        f"warning: {EXAMPLE}: zulip.email: {note} (botkit run refuses it)",
+        f"warning: {EXAMPLE}: zulip.api_key: {note} (botkit run refuses it)",
+    ]
+
+
+def test_run_refuses_the_placeholders(invoke: Invoke) -> None:
+    result = invoke("run", "-c", str(EXAMPLE))
+    assert result.exit_code == 2
+    assert "zulip.api_key: still the placeholder from botkit init" in result.stderr

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import read_until
+from .conftest import Invoke, read_until
 
 BOTKIT = Path(sys.executable).with_name("botkit")
 
@@ -33,3 +34,31 @@ def test_fake_server_serves_until_interrupted(kind: str) -> None:
         for stream in (process.stdout, process.stderr):
             assert stream is not None
             stream.close()
+
+
+def test_port_help_names_the_real_default(invoke: Invoke) -> None:
+    result = invoke("fake-server", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "[default: any free port; the URL is printed at start]" in text
+    assert "usual port" not in text
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(BOTKIT), "fake-server", "zulip", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: cannot start the local zulip server: Address already in use "
+        f"(127.0.0.1 port {port})"
+    ]
+    assert done.stdout == ""

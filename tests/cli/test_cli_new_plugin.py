@@ -41,6 +41,26 @@ def test_invalid_names_are_refused(invoke: Invoke, tmp_path: Path, name: str) ->
     assert not (tmp_path / "plugins").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("help", "the plugin's command !help would clash with botkit's built-in !help"),
+        ("receipts", "a bundled plugin has that name (bundled "),
+        ("audit", "a bundled plugin has that name (bundled "),
+        ("pydantic", "an installed Python module has that name, and the plugin's test would "),
+        ("zulip", "an installed Python module has that name, and the plugin's test would "),
+    ],
+)
+def test_names_already_in_use_are_refused(
+    invoke: Invoke, tmp_path: Path, name: str, why: str
+) -> None:
+    result = invoke("new-plugin", name)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: invalid plugin name {name!r}: {why}")
+    assert result.stderr.rstrip().endswith("; choose another")
+    assert not (tmp_path / "plugins").exists()
+
+
 def test_existing_plugin_is_not_overwritten(invoke: Invoke, tmp_path: Path) -> None:
     assert invoke("new-plugin", "weather").exit_code == 0
     plugin = tmp_path / "plugins" / "weather" / "__init__.py"
@@ -68,7 +88,9 @@ def test_generated_plugin_is_listed_with_its_command(invoke: Invoke) -> None:
 
 
 def test_generated_test_passes(invoke: Invoke, tmp_path: Path) -> None:
-    assert invoke("new-plugin", "weather").exit_code == 0
+    result = invoke("new-plugin", "weather")
+    assert result.exit_code == 0, result.output
+    assert "wrote pytest.ini" in result.stdout
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOTKIT_", "PYTEST_"))}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_weather.py"],
@@ -80,4 +102,5 @@ def test_generated_test_passes(invoke: Invoke, tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("2 passed in ")  # no "N warnings"
+    assert "Warning" not in done.stdout + done.stderr

@@ -24,6 +24,19 @@ def test_run_refuses_incomplete_credentials(invoke: Invoke) -> None:
     ]
 
 
+def test_run_refuses_an_unknown_timezone_before_starting(invoke: Invoke) -> None:
+    Path("config.toml").write_text(
+        '[bot]\nbackend = "memory"\n[scheduler]\ntimezone = "Nowhere/City"\n', encoding="utf-8"
+    )
+    result = invoke("run")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: invalid configuration (1 problem)",
+        "config.toml: scheduler.timezone: unknown time zone 'Nowhere/City': "
+        "use an IANA name such as 'Europe/Berlin' or 'UTC'",
+    ]
+
+
 def test_run_without_any_config_says_how_to_start(invoke: Invoke) -> None:
     result = invoke("run")
     assert result.exit_code == 2

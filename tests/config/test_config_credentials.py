@@ -11,7 +11,7 @@ from botkit.errors import ConfigError
 
 from .conftest import WriteConfig, load
 
-ZULIP = '[zulip]\nsite = "https://chat.example.com"\nemail = "bot@example.com"\n'
+ZULIP = '[zulip]\nsite = "https://zulip.example.net"\nemail = "bot@example.com"\n'
 
 
 def test_complete_zulip_section(write_config: WriteConfig) -> None:
@@ -37,7 +37,7 @@ def test_zuliprc_must_exist(write_config: WriteConfig, tmp_path: Path) -> None:
     assert backend_problems(loaded) == [
         f"config.toml: zulip.zuliprc: file not found: {tmp_path / 'zuliprc'}"
     ]
-    (tmp_path / "zuliprc").write_text("[api]\n")
+    (tmp_path / "zuliprc").write_text("[api]\nemail=bot@x.org\nkey=k\nsite=https://x.org\n")
     assert backend_problems(loaded) == []
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib.metadata
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from botkit import loader
 from botkit.loader import bundled_dir, discover, load_given, load_plugins
+from botkit.plugin_check import PluginConfigError
 
 from .conftest import FIXTURES, load, make_settings, write_plugins
 
@@ -103,7 +105,8 @@ def test_config_section_is_validated(tmp_path: Path) -> None:
     )
     (plugin,), errors = load(settings)
     assert errors == []
-    assert (plugin.config.greeting, plugin.config.times) == ("Hi", 1)
+    config: Any = plugin.config
+    assert (config.greeting, config.times) == ("Hi", 1)
 
 
 def test_config_errors_name_plugin_key_and_problem(tmp_path: Path) -> None:
@@ -112,8 +115,22 @@ def test_config_errors_name_plugin_key_and_problem(tmp_path: Path) -> None:
         {"greeter.py": CONFIGURED},
         plugins={"greeter": {"greting": "Hi", "times": "many"}},
     ) == [
-        "plugin 'greeter': invalid configuration: plugins.greeter.times: Input should be a "
-        "valid integer, unable to parse string as an integer; plugins.greeter.greting: unknown key"
+        "plugin 'greeter': invalid configuration: plugins.greeter.times: must be an integer; "
+        "plugins.greeter.greting: unknown key (did you mean greeting?)"
+    ]
+
+
+def test_config_errors_are_one_line_each_in_the_core_wording(tmp_path: Path) -> None:
+    settings = make_settings(
+        write_plugins(tmp_path / "p", {"greeter.py": CONFIGURED}),
+        plugins={"greeter": {"greting": "Hi", "times": 0.5}},
+    )
+    [error] = load(settings)[1]
+    assert isinstance(error, PluginConfigError)
+    assert error.plugin == "greeter"
+    assert error.lines(lambda loc: "config.toml", lambda loc: False) == [
+        "config.toml: plugins.greeter.times: must be a whole number",
+        "config.toml: plugins.greeter.greting: unknown key (did you mean greeting?)",
     ]
 
 
@@ -290,7 +307,9 @@ def test_plugins_given_in_code_are_checked_like_found_ones() -> None:
             pass
 
     loaded, errors = load_given(make_settings(plugins={"echo": {"loud": True}}), [Echo, Copycat])
-    assert [(p.name, p.config.loud, p.source.origin) for p in loaded] == [("echo", True, "given")]
+    assert [(p.name, getattr(p.config, "loud", None), p.source.origin) for p in loaded] == [
+        ("echo", True, "given")
+    ]
     assert [str(e) for e in errors] == [
         "plugin 'copycat': command 'echo' is also defined by plugin 'echo'"
     ]

@@ -3,11 +3,13 @@
 Its constructor already calls GET /server_settings and only ``assert``s on a bad answer (a 429
 or a 5xx there is a bare ``AssertionError``); ``ServerSettingsRefused`` says what the answer was,
 so the caller can wait out a 429 or back off from a 5xx. ``retry_on_errors=False`` turns the
-client's own fixed retries off everywhere.
+client's own fixed retries off everywhere. A zuliprc is checked first (``zuliprc_problems``):
+the client's ``configparser`` errors quote the file's lines, API key included.
 """
 
 from __future__ import annotations
 
+import configparser
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +17,7 @@ import zulip
 
 from botkit._version import __version__
 from botkit.config.schema import ZulipSection
+from botkit.config.zuliprc import zuliprc_problems
 from botkit.errors import ConfigError
 
 __all__ = ["ServerSettingsRefused", "build_client"]
@@ -58,6 +61,9 @@ def build_client(section: ZulipSection) -> Any:
         path = section.zuliprc.expanduser()
         if not path.is_file():
             raise ConfigError(f"[zulip] zuliprc: {path} does not exist or is not a file")
+        problems = zuliprc_problems(path, site_given=bool(section.site))
+        if problems:
+            raise ConfigError(f"[zulip] zuliprc: {path} cannot be used", problems)
         kwargs["config_file"] = str(path)
     else:
         kwargs["email"] = section.email
@@ -73,3 +79,7 @@ def build_client(section: ZulipSection) -> Any:
         if isinstance(exc, zulip.UnrecoverableNetworkError):
             raise
         raise ConfigError(f"[zulip]: {exc}") from None
+    except configparser.Error:  # checked above; its message would quote the file (the key)
+        raise ConfigError(
+            f"[zulip] zuliprc: {kwargs.get('config_file')}: not a zuliprc file"
+        ) from None
