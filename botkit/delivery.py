@@ -10,9 +10,13 @@ For each message offered by the backend (retries, catch-up, live), in that order
    intake waits for a free slot: back-pressure instead of an unbounded backlog).
 
 A handled message goes to the ``AckBatcher``. A message whose handler raised is logged with its
-traceback, counted in the store and left unread: the next start retries it
-(``retry_failed``), up to ``delivery.max_attempts``; after the last attempt it is given up,
-logged as an error and acknowledged like a handled one.
+traceback, counted in the store and left unread. While it has attempts left
+(``delivery.max_attempts``) it is tried again in the same run, ``delivery.retry_delay`` after the
+failure, doubling per attempt up to an hour: fetched again and offered through ``submit`` like
+any message, so dedupe and attempt counting are the same. A shutdown cancels the waiting
+retries; those, and failures from earlier runs, are retried at the next start
+(``retry_failed``). After the last attempt a message is given up, logged as an error and
+acknowledged like a handled one.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from botkit.backends.retry import Backoff
 from botkit.config.schema import DeliverySection
 from botkit.errors import AuthError, BackendError, MessageNotFound
 from botkit.models import Message, User
+from botkit.redelivery import InRunRetries
 from botkit.store import Store
 
 __all__ = ["Delivery", "MessageHost", "Outcome"]
@@ -48,7 +53,7 @@ class MessageHost(Protocol):
 
 class Outcome(enum.StrEnum):
     HANDLED = "handled"  # handlers done, marked read
-    FAILED = "failed"  # a handler raised; left unread for a retry at the next start
+    FAILED = "failed"  # a handler raised; left unread, retried later (this run or the next)
     GIVEN_UP = "given up"  # failed max_attempts times; marked read anyway
     DUPLICATE = "duplicate"  # handled before (or in flight); not handled again
     OWN = "own"  # the bot's own message
@@ -84,6 +89,9 @@ class Delivery:
             on_acked=self._acked,
             backoff=ack_backoff,
         )
+        self.retries = InRunRetries(
+            backend, store, settings.retry_delay.total_seconds(), self._offer_again
+        )
 
     @property
     def host(self) -> MessageHost:
@@ -93,6 +101,18 @@ class Delivery:
     def running(self) -> int:
         """Messages being handled right now."""
         return len(self._tasks)
+
+    def unfinished(self) -> str:
+        """One sentence on what an exit now would leave unacknowledged. Only reads counters:
+        the second-signal handler calls it."""
+        marks, running = self.acks.pending, self.running
+        if not marks and not running:
+            return "no read mark was pending and no message was being handled"
+        return (
+            f"{_count(marks, 'read mark was', 'read marks were')} still pending and "
+            f"{_count(running, 'message was', 'messages were')} still being handled: those "
+            "messages stay unread and come back at the next start"
+        )
 
     def watch(self, message_id: str) -> asyncio.Future[Outcome]:
         """A future resolved with the message's outcome in this run: for handled and given-up
@@ -106,6 +126,17 @@ class Delivery:
         if message.sender.id == self._bot_user.id:
             self._settle(message.id, Outcome.OWN)
             return
+        if message.id in self.retries:  # offered again while its retry waits: that one runs
+            self._settle(message.id, Outcome.DUPLICATE)
+            return
+        await self._offer(message)
+
+    async def _offer_again(self, message: Message) -> None:
+        """An in-run retry: past the in-memory dedupe, through the rest of ``submit``."""
+        self._recent.pop(message.id, None)
+        await self._offer(message)
+
+    async def _offer(self, message: Message) -> None:
         if message.id in self._recent:
             self._recent.move_to_end(message.id)
             self._settle(message.id, Outcome.DUPLICATE)
@@ -141,8 +172,10 @@ class Delivery:
             await self.submit(message)
 
     async def drain(self, timeout: float) -> int:
-        """Let running handlers finish, for at most ``timeout`` seconds; cancel the rest (they
-        stay unread and come back at the next start). Returns how many were cancelled."""
+        """Cancel the waiting in-run retries, let running handlers finish, for at most
+        ``timeout`` seconds, and cancel the rest (all of them stay unread and come back at the
+        next start). Returns how many handlers were cancelled."""
+        await self.retries.cancel_all()  # and a handler failing from now on waits for a restart
         if self._tasks:
             log.info("waiting up to %.0fs for %d running handlers", timeout, len(self._tasks))
             await asyncio.wait(set(self._tasks), timeout=timeout)
@@ -179,13 +212,16 @@ class Delivery:
         )
         where = message.conversation.describe()
         if attempts < self._max_attempts:
+            delay = self.retries.schedule(message, attempts)
+            when = "at the next start" if delay is None else f"in {delay:g}s"
             log.error(
                 "handling message %s in %s failed (attempt %d of %d); it stays unread and is "
-                "retried at the next start",
+                "retried %s",
                 message.id,
                 where,
                 attempts,
                 self._max_attempts,
+                when,
                 exc_info=trace,
             )
             self._settle(message.id, Outcome.FAILED)
@@ -220,3 +256,7 @@ class Delivery:
         self._recent[message_id] = None
         if len(self._recent) > _REMEMBERED_IDS:
             self._recent.popitem(last=False)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

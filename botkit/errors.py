@@ -6,6 +6,7 @@ The tree::
     ├── UsageError                   bad command-line use                     (exit 2)
     ├── ConfigError                  invalid or missing configuration         (exit 2)
     ├── PluginError                  a plugin failed to load or validate      (exit 2)
+    ├── DataDirLocked                another bot runs on the same data_dir    (exit 1)
     └── BackendError                 talking to the chat server failed        (exit 1)
         ├── AuthError                bad credentials, deactivated account: stop the bot
         ├── RateLimited              the server said 429; ``retry_after`` seconds
@@ -22,11 +23,14 @@ secrets. Exit codes follow click: 0 success, 1 runtime failure, 2 usage or confi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "AuthError",
     "BackendError",
     "BotkitError",
     "ConfigError",
+    "DataDirLocked",
     "MessageNotFound",
     "NotSupported",
     "PluginError",
@@ -76,6 +80,20 @@ class PluginError(BotkitError):
     def __init__(self, plugin: str, message: str) -> None:
         super().__init__(f"plugin {plugin!r}: {message}")
         self.plugin = plugin
+
+
+class DataDirLocked(BotkitError):
+    """Another bot holds the data_dir. Exit code 1, not 2: the configuration is valid
+    (``check-config`` accepts it) and the same command works once the other bot stops."""
+
+    def __init__(self, data_dir: Path, holder: int | None) -> None:
+        who = f"pid {holder}" if holder is not None else "pid not known yet"
+        super().__init__(
+            f"another bot ({who}) is already running with data_dir {data_dir}: stop it first, "
+            "or give this bot its own [bot] data_dir"
+        )
+        self.data_dir = data_dir
+        self.holder = holder
 
 
 class BackendError(BotkitError):

@@ -2,11 +2,11 @@
 
 ::
 
-    async with Bot(settings) as bot:      # store, backend.connect, plugins, scheduler
+    async with Bot(settings) as bot:      # data_dir lock, store, backend.connect, plugins, ...
         bot.install_signal_handlers()     # SIGINT / SIGTERM (what ``botkit run`` does)
         await bot.run_until_stopped()     # retries, catch-up, then live messages
     # leaving: stop intake, finish running handlers, flush read marks, stop the scheduler and
-    # plugins, close backend and store -- the reverse of start-up
+    # plugins, close backend and store, release the lock -- the reverse of start-up
 
 ``bot.ready`` is set once catch-up is done and live listening has started. Delivery itself
 (dedupe, dispatch, retries, acknowledgements) lives in ``botkit.delivery`` and ``botkit.acks``.
@@ -27,6 +27,7 @@ from botkit.backends import create_backend
 from botkit.backends.base import Backend, CatchUpLimits
 from botkit.backends.retry import Backoff
 from botkit.config import Settings
+from botkit.data_lock import DataDirLock
 from botkit.delivery import Delivery, MessageHost, Outcome
 from botkit.errors import AuthError, BackendError
 from botkit.models import User
@@ -52,7 +53,8 @@ class HostedPlugins(MessageHost, Protocol):
 class Bot:
     """One bot. ``backend``, ``plugins``, ``host`` and ``store`` may be injected (tests): by
     default the backend comes from ``[bot] backend``, plugins from the loader, the store from
-    ``<data_dir>/botkit.sqlite3``. ``host`` replaces the plugin host entirely."""
+    ``<data_dir>/botkit.sqlite3``. ``host`` replaces the plugin host entirely. Starting takes
+    the data_dir's lock (``botkit.data_lock``) whatever was injected: one bot per data_dir."""
 
     def __init__(
         self,
@@ -76,6 +78,7 @@ class Bot:
         self._stop = asyncio.Event()
         self._stack = contextlib.AsyncExitStack()
         self._signals: SignalHandlers | None = None
+        self._lock = DataDirLock(settings.bot.data_dir)
         self.stop_reason = ""
 
     # ---- what tests and the CLI use ----------------------------------------------------------
@@ -117,7 +120,7 @@ class Bot:
     def install_signal_handlers(self) -> None:
         """SIGINT/SIGTERM stop gracefully; a second one exits at once (130 / 143)."""
         if self._signals is None:
-            self._signals = SignalHandlers(self.stop)
+            self._signals = SignalHandlers(self.stop, last_words=self._unfinished)
             self._signals.install()
 
     # ---- start-up ----------------------------------------------------------------------------
@@ -133,6 +136,8 @@ class Bot:
     async def _start(self) -> None:
         settings = self.settings
         logs.add_secrets(logs.secrets_of(settings))
+        self._lock.acquire()  # first: a second bot on this data_dir stops before it does anything
+        self._later(self._lock.release, "releasing the data_dir lock")
         store = self._open_store()
         backend = self.backend
         self._bot_user = await backend.connect(store.kv(f"backend:{backend.name}"))
@@ -284,6 +289,12 @@ class Bot:
                 self._signals.remove()
                 self._signals = None
         log.info("stopped")
+
+    def _unfinished(self) -> str:
+        """What an immediate exit leaves behind (said by the second signal: must not block)."""
+        if self._delivery is None:
+            return "no message was being handled yet"
+        return self._delivery.unfinished()
 
     async def _stop_delivery(self) -> None:
         delivery = self.delivery

@@ -43,6 +43,10 @@ __all__ = ["JobRunner", "JobSpec", "Scheduler", "cron_trigger", "run_job"]
 log = logging.getLogger("botkit.scheduler")
 
 JOB_FUNC = "botkit.scheduler:run_job"
+#: How long shutdown waits for cancelled jobs to unwind (a job may catch the cancellation).
+_CANCEL_WAIT = 2.0
+#: Where APScheduler logs job runs and failures ("apscheduler.executors.<alias>").
+_EXECUTOR_LOGGER = "apscheduler.executors.default"
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _MACROS = {
     "@yearly": "0 0 1 1 *",
@@ -131,16 +135,53 @@ class JobRunner(Protocol):
     async def run_scheduled(self, plugin: str, method: str, kwargs: dict[str, Any]) -> None: ...
 
 
-_runners: dict[str, JobRunner] = {}
+@dataclass(eq=False, slots=True)
+class _LiveRunner:
+    """A started scheduler's runner, and the jobs running right now (for shutdown)."""
+
+    runner: JobRunner
+    running: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+_runners: dict[str, _LiveRunner] = {}
 
 
 async def run_job(runner_key: str, plugin: str, method: str, kwargs: dict[str, Any]) -> None:
     """The only callable stored in the job store."""
-    runner = _runners.get(runner_key)
-    if runner is None:
+    live = _runners.get(runner_key)
+    task = asyncio.current_task()
+    if live is None or task is None:
         log.warning("scheduled job %s.%s fired with no bot running it; skipped", plugin, method)
         return
-    await runner.run_scheduled(plugin, method, kwargs)
+    live.running.add(task)
+    try:
+        await live.runner.run_scheduled(plugin, method, kwargs)
+    finally:
+        live.running.discard(task)
+
+
+class _CancelledByShutdown(logging.Filter):
+    """APScheduler logs a job whose task was cancelled as an ERROR with the CancelledError's
+    traceback. In botkit only shutdown cancels a job (the scheduler's, or the event loop's at
+    exit): that is one WARNING line, not a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            args = record.args if isinstance(record.args, tuple) else ()
+            job = getattr(args[0], "id", args[0]) if args else "?"
+            record.msg, record.args = "scheduled job %s was cancelled by shutdown", (job,)
+            record.levelno = logging.WARNING
+            record.levelname = "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _quiet_cancelled_jobs() -> None:
+    """Install ``_CancelledByShutdown`` once on the logger of APScheduler's job executor."""
+    executor_log = logging.getLogger(_EXECUTOR_LOGGER)
+    if not any(isinstance(f, _CancelledByShutdown) for f in executor_log.filters):
+        executor_log.addFilter(_CancelledByShutdown())
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +230,8 @@ class Scheduler:
                 f"cannot open the job store {path}: {exc.__class__.__name__} "
                 "(check [bot] data_dir: it must be a writable folder)"
             ) from None
-        _runners[self._key] = runner
+        _quiet_cancelled_jobs()
+        _runners[self._key] = _LiveRunner(runner)
         self._aps = aps
         stored = {job.id: job for job in aps.get_jobs()}
         for spec in self._wanted.values():
@@ -235,12 +277,18 @@ class Scheduler:
         return result
 
     async def shutdown(self) -> None:
-        """Stop running jobs (running ones are cancelled) and close the store."""
+        """Stop the scheduler and close its store. Running jobs are cancelled (each logs one
+        "cancelled by shutdown" line) and given a moment to unwind."""
         aps, self._aps = self._aps, None
-        _runners.pop(self._key, None)
+        live = _runners.pop(self._key, None)
         if aps is None:
             return
+        running = set(live.running) if live is not None else set()
+        for task in running:
+            task.cancel()
         aps.shutdown(wait=False)  # AsyncIOScheduler does the work in a loop callback
+        if running:
+            await asyncio.wait(running, timeout=_CANCEL_WAIT)
         for _ in range(100):
             if not aps.running:
                 return

@@ -4,16 +4,18 @@ A graceful stop can take up to ``delivery.shutdown_timeout`` (running handlers f
 marks are flushed). Someone who presses Ctrl-C twice wants out now: the second signal ends the
 process immediately with the shell's convention, 128 + signal number (130 for SIGINT, 143 for
 SIGTERM). Nothing is lost by that: unacknowledged messages stay unread on the server and are
-offered again at the next start.
+offered again at the next start. Before exiting it prints one line with ``last_words()`` (how
+many read marks were still pending): that callback runs on the loop like any callback, so it
+must only read state, never wait.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
-import sys
 from collections.abc import Callable
 
 __all__ = ["SignalHandlers"]
@@ -31,9 +33,11 @@ class SignalHandlers:
         on_first: Callable[[str], None],
         *,
         exit_now: Callable[[int], None] = os._exit,
+        last_words: Callable[[], str] | None = None,
     ) -> None:
         self._on_first = on_first
         self._exit_now = exit_now
+        self._last_words = last_words
         self._received: list[signal.Signals] = []
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -56,7 +60,13 @@ class SignalHandlers:
             self._on_first(sig.name)
             return
         code = 128 + int(sig)
-        # logging may be mid-flush on another handler; a plain write is the most reliable
-        sys.stderr.write(f"botkit: second {sig.name}, exiting now (exit code {code})\n")
-        sys.stderr.flush()
+        line = f"botkit: second {sig.name}, exiting now (exit code {code})"
+        try:
+            if self._last_words is not None:
+                line += f"; {self._last_words()}"
+        except Exception:  # whatever went wrong, the user asked to get out now
+            pass
+        # one raw write to fd 2: no logging handler or stream lock (another thread may hold one)
+        with contextlib.suppress(OSError):
+            os.write(2, f"{line}\n".encode(errors="replace"))
         self._exit_now(code)

@@ -203,3 +203,36 @@ async def test_an_unwritable_data_dir_is_a_config_error(tmp_path: Path) -> None:
 class NoRunner:
     async def run_scheduled(self, plugin: str, method: str, kwargs: dict[str, Any]) -> None:
         raise AssertionError("nothing should run")
+
+
+SLOW_JOB = """
+    import asyncio
+
+    from botkit.models import Conversation
+    from botkit.plugin import Plugin, scheduled
+
+    class Slow(Plugin):
+        @scheduled("0 9 * * *")
+        async def report(self, ctx):
+            await ctx.send(Conversation.channel("c0", "log"), "started")
+            await asyncio.Event().wait()  # still running when the bot shuts down
+"""
+
+
+async def test_a_job_cancelled_by_shutdown_logs_one_warning_and_no_error(
+    chat_factory: ChatFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    chat = await chat_factory({"slow.py": SLOW_JOB}, with_scheduler=True)
+    scheduler = chat.host.scheduler
+    assert scheduler is not None
+    assert scheduler._aps is not None
+    scheduler._aps.modify_job("slow:report", next_run_time=datetime.now(UTC))  # due now
+    await wait_until(lambda: [text for _, text in chat.backend.sent] == ["started"])
+    caplog.clear()
+    await chat.host.stop()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert [r for r in caplog.records if r.exc_info] == []
+    cancelled = [r.getMessage() for r in caplog.records if "cancelled" in r.getMessage()]
+    assert cancelled == ["scheduled job slow:report was cancelled by shutdown"]
+    assert "executed successfully" not in caplog.text

@@ -1,8 +1,8 @@
-"""A bot process for the signal tests: ``python signal_bot.py DATA_DIR quick|slow``.
+"""A bot process for the signal tests: ``python signal_bot.py DATA_DIR quick|slow|quick,slow``.
 
-It prints ``READY`` once a message is being handled: ``quick`` finishes at once (its read mark
-waits for the shutdown flush), ``slow`` never finishes. After a graceful stop it prints the
-read marks the server got.
+It sends the messages given and prints ``READY`` once all are being handled: ``quick`` finishes
+at once (its read mark waits for the shutdown flush), ``slow`` never finishes. After a graceful
+stop it prints the read marks the server got.
 """
 
 from __future__ import annotations
@@ -19,19 +19,21 @@ from botkit.runtime import Bot
 
 class Host:
     def __init__(self) -> None:
-        self.entered = asyncio.Event()
+        self.entered: list[str] = []
+        self.changed = asyncio.Event()
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
     async def handle(self, message: Message) -> None:
-        self.entered.set()
+        self.entered.append(message.text)
+        self.changed.set()
         if message.text == "slow":
             await asyncio.Event().wait()
 
 
-async def main(data_dir: str, text: str) -> None:
+async def main(data_dir: str, texts: str) -> None:
     settings = Settings.model_validate(
         {
             "bot": {"backend": "memory", "data_dir": data_dir},
@@ -46,8 +48,12 @@ async def main(data_dir: str, text: str) -> None:
         bot.install_signal_handlers()
         run = asyncio.create_task(bot.run_until_stopped())
         await bot.ready.wait()
-        backend.inject(text, alice, general)
-        await host.entered.wait()
+        wanted = texts.split(",")
+        for text in wanted:
+            backend.inject(text, alice, general)
+        while len(host.entered) < len(wanted):
+            host.changed.clear()
+            await host.changed.wait()
         print("READY", flush=True)
         await run
     print("MARKED", backend.marked_read, flush=True)

@@ -57,6 +57,7 @@ async def test_retried_at_each_start_then_given_up_and_acknowledged(
         assert failing is not None
         read = memory.is_read_by_bot(failing.id)
         assert read is (start >= 2), f"after start {start + 1}"
+    assert failing is not None
     assert [len(h.handled) for h in hosts] == [1, 1, 1, 0]  # 3 attempts, then never again
     assert memory.marked_read == [[failing.id]]
     assert any("failed 3 times: giving up" in r.getMessage() for r in caplog.records)

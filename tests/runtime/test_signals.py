@@ -1,4 +1,5 @@
-"""SIGTERM/SIGINT stop the bot gracefully; a second signal exits at once (128 + signal)."""
+"""SIGTERM/SIGINT stop the bot gracefully; a second signal exits at once (128 + signal), saying
+what it leaves behind."""
 
 from __future__ import annotations
 
@@ -85,3 +86,20 @@ def test_second_signal_exits_at_once(start_bot: StartBot, sig: signal.Signals, c
     assert proc.stderr is not None
     err = proc.stderr.read()
     assert f"second {sig.name}, exiting now".encode() in err
+
+
+def test_second_signal_says_what_stays_unacknowledged(start_bot: StartBot) -> None:
+    proc = start_bot("quick,slow")  # one handled (its read mark waits), one never finishes
+    _read_until(proc.stdout, b"READY")
+    proc.send_signal(signal.SIGINT)
+    _read_until(proc.stderr, b"received: stopping")
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=LIMIT)
+    assert proc.returncode == 130
+    assert proc.stderr is not None
+    lines = [line for line in proc.stderr.read().decode().splitlines() if "second" in line]
+    assert lines == [
+        "botkit: second SIGINT, exiting now (exit code 130); 1 read mark was still pending and "
+        "1 message was still being handled: those messages stay unread and come back at the "
+        "next start"
+    ]
