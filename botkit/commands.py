@@ -59,6 +59,13 @@ class Invocation:
     name: str
     args: str
     trigger: Trigger
+    #: The user typed the command prefix (``!greet``, also ``@**Bot** !greet``): replies about
+    #: the command may show it as ``!greet``; otherwise they quote the word the user wrote.
+    prefixed: bool = False
+
+    def shown(self, prefix: str) -> str:
+        """The command as the user wrote it: ``!hello`` with the prefix, else ``'hello'``."""
+        return f"{prefix}{self.name}" if self.prefixed else f"'{self.name}'"
 
 
 _ZULIP_MENTION = re.compile(r"@_?\*\*(?P<label>[^*|]+)(?:\|(?P<id>[^*]+))?\*\*")
@@ -83,18 +90,19 @@ def find_invocation(message: Message, *, prefix: str, bot: User) -> Invocation |
     leading @-mention of the bot, or as plain text in a one-to-one direct message."""
     text = message.text.strip()
     trigger: Trigger | None = None
+    prefixed = False
     if message.mentions_bot:
         rest = _strip_mention(text, bot)
         if rest is not None:
             text, trigger = rest, Trigger.MENTION
     if text.startswith(prefix):
-        text, trigger = text[len(prefix) :], trigger or Trigger.PREFIX
+        text, trigger, prefixed = text[len(prefix) :], trigger or Trigger.PREFIX, True
     elif trigger is None and message.is_direct and len(message.conversation.participants) <= 2:
         trigger = Trigger.DIRECT
     found = _COMMAND_WORD.fullmatch(text) if trigger else None
     if trigger is None or found is None:
         return None
-    return Invocation(found["word"].lower(), found["args"].strip(), trigger)
+    return Invocation(found["word"].lower(), found["args"].strip(), trigger, prefixed)
 
 
 def help_overview(commands: Sequence[CommandInfo], prefix: str) -> str:

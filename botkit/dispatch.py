@@ -4,7 +4,13 @@
 ``@on_message`` handler, then the command it invokes (by prefix, leading @-mention, or plain text
 in a one-to-one direct message). The bot's own messages are ignored, and other bots' unless a
 handler opts in with ``include_bots=True``. A failing handler does not stop the others;
-``HandlerFailed`` is raised once all have run, so the runtime can retry the message.
+``HandlerFailed`` is raised once all have run, so the runtime can retry the message. A command
+that raises also gets one short reply (never the exception's text; once per message and run, however
+often it is retried), so its sender is not left waiting; ``@on_message`` handlers fail silently,
+as they may run on every message.
+
+Words that are no command get "Unknown command", unless a message handler answered the message
+(a question such as "@bot who read this?") or, in a direct message, took it.
 
 The ``PluginHost`` owns the plugins' lifecycle and hands each message to its ``Dispatcher``.
 """
@@ -13,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -35,6 +43,11 @@ from botkit.plugin import Plugin
 from botkit.plugin_check import LoadedPlugin
 
 __all__ = ["HELP", "ActivePlugin", "Dispatcher", "HandlerFailed", "HostView", "call_handler"]
+
+log = logging.getLogger("botkit.dispatch")
+
+#: Failed messages remembered so that each is apologised for once per run.
+_APOLOGIES_KEPT = 1000
 
 HELP = CommandInfo(
     plugin="botkit",
@@ -112,6 +125,9 @@ class Dispatcher:
         self._host = host
         self._active = active
         self._words = words
+        #: Messages whose failed command was already apologised for (a retry in the same run
+        #: fails again quietly), oldest first, at most ``_APOLOGIES_KEPT``.
+        self._apologised: OrderedDict[str, None] = OrderedDict()
 
     @property
     def prefix(self) -> str:
@@ -123,18 +139,20 @@ class Dispatcher:
         if message.sender.id == self._host.bot_user.id:
             return
         errors: list[BaseException] = []
-        matched = await self._run_message_handlers(message, errors)
+        handled = await self._run_message_handlers(message, errors)
         invocation = find_invocation(message, prefix=self.prefix, bot=self._host.bot_user)
         if invocation is not None:
             try:
-                await self._run_command(message, invocation, matched)
+                await self._run_command(message, invocation, handled)
             except Exception as exc:
                 errors.append(exc)
         if errors:
             raise HandlerFailed(errors)
 
-    async def _run_message_handlers(self, message: Message, errors: list[BaseException]) -> bool:
-        matched = False
+    async def _run_message_handlers(
+        self, message: Message, errors: list[BaseException]
+    ) -> _Handled:
+        handled = _Handled()
         for active in list(self._active.values()):
             for handler in active.plugin.message_handlers:
                 if message.sender.is_bot and not handler.spec.include_bots:
@@ -143,33 +161,37 @@ class Dispatcher:
                     hit, match = handler.spec.matches(message)
                     if not hit:
                         continue
-                    matched = True
+                    handled.matched = True
                     ctx = self._context(active, message, match=match)
-                    await self._reply_with(
-                        ctx, await call_handler(active.handler(handler.attr), ctx)
-                    )
+                    result = await call_handler(active.handler(handler.attr), ctx)
+                    handled.answered |= await self._reply_with(ctx, result)
                 except Exception as exc:
                     active.env.log.exception("handler %s failed on message %s",
                                              handler.attr, message.id)  # fmt: skip
                     errors.append(exc)
-        return matched
+        return handled
 
-    async def _run_command(self, message: Message, invocation: Invocation, matched: bool) -> None:
+    async def _run_command(
+        self, message: Message, invocation: Invocation, handled: _Handled
+    ) -> None:
         found = self._words.get(invocation.name)
         info = found[1] if found else (HELP if invocation.name == HELP.name else None)
         if info is None:
-            # In a direct message plain text may just be talk another handler took care of.
-            quiet = message.sender.is_bot or (invocation.trigger is Trigger.DIRECT and matched)
+            # Not a command, but maybe a question a message handler answered ("@bot who read
+            # this?"), or, in a direct message, just talk another handler took care of.
+            quiet = (
+                message.sender.is_bot
+                or handled.answered
+                or (invocation.trigger is Trigger.DIRECT and handled.matched)
+            )
             if not quiet:
-                await self._reply(message, f"Unknown command {self.prefix}{invocation.name}. "
+                await self._reply(message, f"Unknown command {invocation.shown(self.prefix)}. "
                                            f"Try {self.prefix}help.")  # fmt: skip
             return
         if message.sender.is_bot and not info.include_bots:
             return
         if not self._allowed(info, message):
-            await self._reply(
-                message, f"Sorry, you are not allowed to use {self.prefix}{info.name}."
-            )
+            await self._reply(message, self._refusal(info))
             return
         try:
             values = info.signature.parse(invocation.args)
@@ -185,7 +207,29 @@ class Dispatcher:
             await self._reply_with(ctx, await call_handler(active.handler(info.attr), ctx, *values))
         except Exception:
             active.env.log.exception("command %s failed on message %s", info.name, message.id)
+            await self._tell_failure(message, info)
             raise
+
+    async def _tell_failure(self, message: Message, info: CommandInfo) -> None:
+        """One short answer for a command that raised, so the asker is not left waiting. The
+        exception text stays in the log: it may name internals or carry private data."""
+        if message.id in self._apologised:
+            return
+        self._apologised[message.id] = None
+        while len(self._apologised) > _APOLOGIES_KEPT:
+            self._apologised.popitem(last=False)
+        text = (
+            f"Sorry, {self.prefix}{info.name} failed; the error was logged and the message "
+            "will be tried again later."
+        )
+        try:
+            await self._reply(message, text)
+        except Exception:  # the server may be the reason the command failed
+            log.warning("could not tell the sender that %s failed on message %s",
+                        info.name, message.id)  # fmt: skip
+
+    def _refusal(self, info: CommandInfo) -> str:
+        return f"Sorry, you are not allowed to use {self.prefix}{info.name}."
 
     def _allowed(self, info: CommandInfo, message: Message) -> bool:
         return acl.is_allowed(
@@ -201,9 +245,11 @@ class Dispatcher:
         if wanted is None:
             return help_overview(usable, self.prefix)
         name = wanted.removeprefix(self.prefix).lower()
-        for info in usable:
+        for info in self._host.commands:
             if name == info.name or name in info.aliases:
-                return help_for(info, self.prefix)
+                # the same answer as running it: refused commands are no secret
+                allowed = self._allowed(info, message)
+                return help_for(info, self.prefix) if allowed else self._refusal(info)
         return f"Unknown command {self.prefix}{name}. Try {self.prefix}help."
 
     def _context(self, active: ActivePlugin, message: Message, **extra: Any) -> Context:
@@ -215,6 +261,19 @@ class Dispatcher:
             await self._host.backend.send(message.conversation, piece)
 
     @staticmethod
-    async def _reply_with(ctx: Context, result: Any) -> None:
+    async def _reply_with(ctx: Context, result: Any) -> bool:
+        """Send a handler's returned text as the reply; whether there was one."""
         if isinstance(result, str) and result.strip():
             await ctx.reply(result)
+            return True
+        return False
+
+
+@dataclass(slots=True)
+class _Handled:
+    """What the message handlers did with a message."""
+
+    #: Some handler's filter matched.
+    matched: bool = False
+    #: Some handler answered with a returned reply.
+    answered: bool = False

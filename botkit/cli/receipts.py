@@ -2,7 +2,9 @@
 
 Both connect with the configured backend, make their calls and close (no runtime loop, no
 catch-up, nothing marked read). They see what the bot account sees: there is no "asker" to
-check, so the privacy rule of the chat command does not apply.
+check, so the privacy rule of the chat command does not apply. ``audit`` reports the same
+messages as the chat ``!audit`` (requests to the bot left out). Ctrl-C stops either at once with
+exit code 130, as for ``botkit run``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -61,7 +64,12 @@ def _run(settings: Settings, job: Callable[[Backend, User], Awaitable[T]]) -> T:
         async with connected(settings) as (backend, me):
             return await job(backend, me)
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        # the shell's convention for Ctrl-C, as `botkit run` exits on a second one
+        click.echo("interrupted", err=True)
+        raise click.exceptions.Exit(130) from None
 
 
 def _include_bots(settings: Settings, plugin: str, flag: bool | None) -> bool:
@@ -97,13 +105,22 @@ def receipts(
     """
     from botkit.errors import UsageError
     from botkit.readstatus.engine import ReadStatusEngine
-    from botkit.readstatus.refs import BadReference, parse_reference
+    from botkit.readstatus.refs import (
+        BadReference,
+        ForeignLink,
+        configured_server,
+        parse_reference,
+    )
 
     settings = _settings(config_path)
     bots = _include_bots(settings, "receipts", include_bots)
     numeric = settings.bot.backend == "zulip"
     try:
-        message_id = parse_reference(message, numeric_ids=numeric)
+        message_id = parse_reference(
+            message, numeric_ids=numeric, server=configured_server(settings)
+        )
+    except ForeignLink as elsewhere:
+        raise UsageError(str(elsewhere)) from None
     except BadReference as problem:
         raise UsageError(f"{problem} (MESSAGE is a message id or link)") from None
 
@@ -133,11 +150,12 @@ def _status_text(status: ReadStatus) -> str:
     if message.link:
         lines.append(message.link)
     lines.append(f"Read by {status.read_count} of {status.audience_count} ({status.percent}%)")
+    label = "not read yet" if status.absence_means_unread else "no receipt"
+    width = max(len("read"), len(label))
     for receipt in status.readers:
         when = _stamp(receipt.read_at)
-        lines.append(f"  read        {receipt.user.name}" + (f"  ({when})" if when else ""))
-    label = "not read yet" if status.absence_means_unread else "no receipt"
-    lines.extend(f"  {label:<11} {user.name}" for user in status.no_receipt)
+        lines.append(f"  {'read':<{width}} {receipt.user.name}" + (f"  ({when})" if when else ""))
+    lines.extend(f"  {label:<{width}} {user.name}" for user in status.no_receipt)
     return "\n".join(lines)
 
 
@@ -191,10 +209,12 @@ def audit(
 
     try:
         window = parse_duration(since)
-    except ValueError as problem:
+    except (ValueError, OverflowError) as problem:
         raise UsageError(f"--since: {problem}") from None
     if window <= timedelta(0):
         raise UsageError("--since must be longer than 0s")
+    if output is not None:
+        _check_writable(output)
     settings = _settings(config_path)
     bots = _include_bots(settings, "audit", include_bots)
     report = _run(
@@ -207,8 +227,28 @@ def audit(
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
+        from botkit.readstatus.report import count
+
         output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(report.rows)} messages to {output}", err=True)
+        click.echo(f"wrote {count(len(report.rows), 'message')} to {output}", err=True)
+
+
+def _check_writable(path: Path) -> None:
+    """``UsageError`` now, before connecting, when ``--output`` cannot be written: an audit can
+    take minutes, and its result would be lost."""
+    from botkit.errors import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"--output: {path} is a folder; give a file name")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"--output: {path} cannot be written (permission denied)")
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--output: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--output: cannot create files in {folder} (permission denied)")
 
 
 async def _audit(
@@ -220,7 +260,12 @@ async def _audit(
     configured = AuditorSettings.from_table(settings.plugins.section("audit"))
     if bots:
         configured = configured.model_copy(update={"include_bots": True})
-    auditor = configured.auditor(backend, history_source(backend, settings), me)
+    auditor = configured.auditor(
+        backend,
+        history_source(backend, settings),
+        me,
+        command_prefix=settings.bot.command_prefix,
+    )
     if not sys.stderr.isatty():
         return await auditor.run(channel, window)
     from rich.progress import Progress
@@ -248,11 +293,13 @@ def _table(report: AuditReport, rows: list[dict[str, Any]]) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from botkit.readstatus.report import count
+
     label = "not read yet" if report.absence_means_unread else "no receipt"
     table = Table(
         title=f"#{report.channel}: {_stamp(report.start)} to {_stamp(report.end)}",
-        caption=f"{len(report.rows)} messages, read {report.reads} of {report.possible_reads} "
-        f"times ({report.percent}%)",
+        caption=f"{count(len(report.rows), 'message')}, read {report.reads} of "
+        f"{count(report.possible_reads, 'time')} ({report.percent}%)",
     )
     for column in ("message", "sender", "sent", "read", label):
         table.add_column(column, overflow="fold")

@@ -26,6 +26,8 @@ TOPIC = "announcements"
 
 class Stage(Protocol):
     kind: str
+    #: The chat's name as people know it ("Zulip", "Rocket.Chat").
+    product: str
     url: str
     #: How a person @-mentions the bot in this chat.
     mention: str
@@ -39,6 +41,11 @@ class Stage(Protocol):
     def link(self, message_id: str) -> str: ...
 
     def bot_has_read(self, message_id: str) -> bool: ...
+
+    def receipt_names(self, message_id: str) -> list[str]:
+        """Who the server's own read receipts list for the message (sender left out), by name:
+        what any client of that server would show."""
+        ...
 
     def bot_posts(self) -> list[str]: ...
 
@@ -60,6 +67,7 @@ def _common(data_dir: Path, plugins: dict[str, Any], admin: str) -> dict[str, An
 
 class ZulipStage:
     kind = "zulip"
+    product = "Zulip"
     mention = f"@**{BOT_NAME}**"
 
     def __init__(self) -> None:
@@ -96,6 +104,12 @@ class ZulipStage:
     def bot_has_read(self, message_id: str) -> bool:
         return "read" in self.server.message_flags(self.bot, int(message_id))
 
+    def receipt_names(self, message_id: str) -> list[str]:
+        # what GET /messages/{id}/read_receipts answers the sender
+        ids = self.server.read_receipt_user_ids(int(message_id), as_user=self.people["alice"])
+        names = {u.id: u.full_name for u in [*self.people.values(), self.bot]}
+        return sorted(names.get(uid, str(uid)) for uid in ids)
+
     def bot_posts(self) -> list[str]:
         with self.server.lock:
             found = sorted(
@@ -125,6 +139,7 @@ class ZulipStage:
 
 class RocketChatStage:
     kind = "rocketchat"
+    product = "Rocket.Chat"
     mention = "@receipt-bot"
 
     def __init__(self) -> None:
@@ -160,6 +175,13 @@ class RocketChatStage:
 
     def bot_has_read(self, message_id: str) -> bool:
         return any(user == self.bot.id for user, _ in self.server.receipts(message_id))
+
+    def receipt_names(self, message_id: str) -> list[str]:
+        # the server stores a receipt for the sender at send time: not a reader
+        sender = self.people["alice"].id
+        names = {u.id: u.name for u in [*self.people.values(), self.bot]}
+        readers = {uid for uid, _ in self.server.receipts(message_id) if uid != sender}
+        return sorted(names.get(uid, uid) for uid in readers)
 
     def bot_posts(self) -> list[str]:
         with self.server.lock:

@@ -57,7 +57,8 @@ class Story:
             self.out("\n".join("    " + line for line in text.splitlines()))
         self.seen = len(self.stage.bot_posts())
 
-    async def run(self) -> None:
+    async def run(self) -> str:
+        """Play the story; the id of the release announcement (to try the CLI on)."""
         where = f"#{CHANNEL} > {TOPIC}" if self.stage.kind == "zulip" else f"#{CHANNEL}"
         self.out(f"--- {where} ---")
         release = self.say("alice", "Release 2.0 ships on Friday: please read the notes!")
@@ -72,10 +73,15 @@ class Story:
             "the bot to mark the announcements read",
         )
         self.note(f"{BOT_NAME} handled both and marked them read: its receipt proves it")
-        self.say("dave", f"{self.stage.mention} who-read {self.stage.link(release)}")
+        readers = ", ".join(self.stage.receipt_names(release))
+        self.note(
+            f"{self.stage.product}'s own read receipts for message {release} now list: {readers}"
+        )
+        self.say("dave", f"{self.stage.mention} who read {self.stage.link(release)}")
         await self.bot_answers()
         self.say("alice", f"!audit {CHANNEL} 1h")
         await self.bot_answers()
+        return release
 
 
 async def play(kind: str, out: Callable[[str], None], *, serve: bool = False) -> None:
@@ -91,10 +97,10 @@ async def play(kind: str, out: Callable[[str], None], *, serve: bool = False) ->
                 running = asyncio.create_task(bot.run_until_stopped())
                 try:
                     await asyncio.wait_for(bot.ready.wait(), STEP_TIMEOUT)
-                    await Story(stage, out).run()
+                    release = await Story(stage, out).run()
                     if serve:
                         bot.install_signal_handlers()  # before saying we are ready
-                        _print_access(stage, out)
+                        _print_access(stage, out, release)
                         await running
                 finally:
                     bot.stop()
@@ -104,11 +110,15 @@ async def play(kind: str, out: Callable[[str], None], *, serve: bool = False) ->
         stage.stop()
 
 
-def _print_access(stage: Stage, out: Callable[[str], None]) -> None:
+def _print_access(stage: Stage, out: Callable[[str], None], example_id: str) -> None:
     out("")
     out(f"Server and bot keep running at {stage.url} (Ctrl-C to stop).")
     out("Credentials of this local fake (generated for this run):")
     for line in stage.credentials():
         out(line)
-    out("A config.toml for the bot (e.g. `botkit receipts -c config.toml 1`):")
+    out(
+        f"The demo's own bot is already running as {BOT_NAME} with the credentials below: do "
+        "not start another bot on this account (both would answer every message). Use them "
+        f"for the command line, e.g. `botkit receipts -c config.toml {example_id}`:"
+    )
     out(stage.bot_config())

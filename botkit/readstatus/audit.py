@@ -5,6 +5,10 @@ window's messages through a ``HistorySource``, keeps those that pass the filters
 each one's read status through a ``Pacer`` (one receipts call per message on Zulip, so a big
 audit is paced to stay under the server's rate limit instead of tripping it). Members are
 fetched once per conversation for the whole run.
+
+Requests to the bot (``!audit ...``, ``@bot who read this?``, a quote with ``!receipts`` under it)
+are left out whoever runs the audit, so the plugin and ``botkit audit`` report the same messages.
+A window reaching before 1970 starts at 1970-01-01 (no message is older; earlier dates overflow).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Literal
 from botkit.backends.base import Backend
 from botkit.errors import MessageNotFound, RateLimited
 from botkit.models import Message, User
+from botkit.readstatus.asking import is_request
 from botkit.readstatus.engine import ReadStatus, ReadStatusEngine
 from botkit.readstatus.history import HistorySource
 from botkit.readstatus.pacing import Pacer
@@ -31,6 +36,8 @@ Order = Literal["least_read", "oldest", "newest"]
 _ZULIP_WILDCARDS = re.compile(r"(?<![\w_])@\*\*(all|everyone|channel|stream|topic)\*\*")
 _ROCKET_WILDCARDS = re.compile(r"(?<![\w@])@(all|here)\b")
 _MAX_RATE_LIMIT_RETRIES = 3
+#: The earliest start of a window.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def mentions_any(text: str, mentions: Sequence[str]) -> bool:
@@ -103,7 +110,7 @@ class AuditReport:
         return round(100 * self.reads / self.possible_reads) if self.possible_reads else 100
 
     def ordered(self, order: Order = "least_read") -> list[ReadStatus]:
-        by_time = sorted(self.rows, key=lambda r: (r.message.timestamp, r.message.id))
+        by_time = sorted(self.rows, key=lambda r: (r.message.timestamp, _id_order(r.message.id)))
         if order == "oldest":
             return by_time
         if order == "newest":
@@ -111,8 +118,26 @@ class AuditReport:
         return sorted(by_time, key=lambda r: r.read_count / max(r.audience_count, 1))
 
 
+def _id_order(message_id: str) -> tuple[int, str]:
+    """Numeric ids (Zulip) in numeric order (``3`` before ``11``), others as text after them."""
+    if message_id.isascii() and message_id.isdigit():
+        return (len(message_id.lstrip("0")), message_id.lstrip("0"))
+    return (1 << 30, message_id)
+
+
+def window_start(end: datetime, since: timedelta) -> datetime:
+    """``end - since``, but never before ``EPOCH`` (nor an overflow for an absurd ``since``)."""
+    try:
+        return max(end - since, EPOCH)
+    except OverflowError:
+        return EPOCH
+
+
 class Auditor:
-    """Runs audits against one backend (create one per run: member caches live with it)."""
+    """Runs audits against one backend (create one per run: member caches live with it).
+
+    ``me`` and ``command_prefix`` (the bot's account and ``[bot] command_prefix``) let it
+    recognise requests to the bot, which are left out; without them nothing is."""
 
     def __init__(
         self,
@@ -122,10 +147,13 @@ class Auditor:
         pacer: Pacer | None = None,
         include_bots: bool = False,
         me: User | None = None,
+        command_prefix: str | None = None,
         follow_rate_limit_headers: bool = True,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine = ReadStatusEngine(backend, include_bots=include_bots, me=me)
+        self._me = me
+        self._prefix = command_prefix
         self.history = history
         self.pacer = pacer or Pacer()
         self.clock = clock
@@ -142,12 +170,12 @@ class Auditor:
     ) -> AuditReport:
         filters = filters or AuditFilter()
         end = self.clock()
-        start = end - since
+        start = window_start(end, since)
         await self.pacer.acquire()
         messages = [
             m
             for m in await self.history.history(channel, start)
-            if m.timestamp >= start and filters.accepts(m)
+            if m.timestamp >= start and not self._is_request(m) and filters.accepts(m)
         ]
         rows: list[ReadStatus] = []
         skipped = 0
@@ -166,6 +194,11 @@ class Auditor:
             skipped=skipped,
             absence_means_unread=self.engine.absence_means_unread,
         )
+
+    def _is_request(self, message: Message) -> bool:
+        if self._me is None or self._prefix is None:
+            return False
+        return is_request(message, prefix=self._prefix, bot=self._me)
 
     async def _status(self, message: Message) -> ReadStatus:
         for attempt in range(_MAX_RATE_LIMIT_RETRIES + 1):

@@ -22,6 +22,10 @@ from botkit.models import Conversation, Message, Receipt, User
 
 __all__ = ["ReadStatus", "ReadStatusEngine"]
 
+#: Message ids are at most signed 64-bit integers on Zulip (its database's bigint); a larger
+#: number names no message, and some servers answer it with an error rather than "not found".
+_LARGEST_ID = 2**63 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class ReadStatus:
@@ -114,7 +118,9 @@ class ReadStatusEngine:
     ) -> Message:
         """The message ``message_id`` if ``requester`` may see it (``None`` or ``see_all``:
         no check, for the CLI and configured admins). Raises ``MessageNotFound`` alike for
-        unknown and hidden messages."""
+        unknown and hidden messages, and for numeric ids too large for any server (not sent)."""
+        if message_id.isascii() and message_id.isdigit() and int(message_id) > _LARGEST_ID:
+            raise MessageNotFound(message_id)
         message = await self.backend.fetch_message(message_id)
         if requester is None or see_all:
             return message

@@ -38,10 +38,11 @@ _ZWSP = "\u200b"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()#|])")
 _SAFE_IN_SILENT_MENTION = re.compile(r"^[^*|`\\\[\]<>@\n\r]+$")
 
-#: Said once, in the command's help text, for Zulip.
+#: Said once, in the command's help text, which is the same on every backend.
 NO_RECEIPT_EXPLAINED = (
-    '"No receipt" means the person has not read the message yet, or has turned off '
-    "read receipts (Zulip hides those readers on purpose, so botkit cannot tell them apart)."
+    'On Rocket.Chat, "Not read yet" lists who has not read the message. On Zulip, "No receipt" '
+    "lists who has not read it or has turned off read receipts (Zulip hides those readers on "
+    "purpose, so botkit cannot tell them apart)."
 )
 
 
@@ -61,7 +62,7 @@ def name_list(items: Sequence[str], limit: int) -> str:
     if rest <= 0:
         return ", ".join(shown)
     if not shown:
-        return f"{rest} people"
+        return f"{rest} people" if rest != 1 else "1 person"
     return f"{', '.join(shown)} and {rest} more"
 
 

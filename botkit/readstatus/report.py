@@ -13,7 +13,7 @@ from botkit.readstatus.audit import AuditReport, Order
 from botkit.readstatus.export import report_csv
 from botkit.readstatus.format import Formatter, escape_text, name_list
 
-__all__ = ["CsvFile", "ReportOptions", "chat_report", "csv_file", "csv_parts"]
+__all__ = ["CsvFile", "ReportOptions", "chat_report", "count", "csv_file", "csv_parts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +56,12 @@ def chat_report(
     if not rows:
         lines.append("No messages in this window.")
     elif len(rows) > options.max_messages:
-        more = f"… and {_count(len(rows) - options.max_messages, 'more message')}"
+        more = f"… and {count(len(rows) - options.max_messages, 'more message')}"
         lines.append(more + (" (full table below)" if options.full_table else ""))
     if options.totals:
         lines.append(
-            f"**Summary:** {_count(len(rows), 'message')}, read {report.reads} of "
-            f"{report.possible_reads} times ({report.percent}%)"
+            f"**Summary:** {count(len(rows), 'message')}, read {report.reads} of "
+            f"{count(report.possible_reads, 'time')} ({report.percent}%)"
             + (f", {report.skipped} deleted during the audit" if report.skipped else "")
         )
     return _pack(lines, max_length)
@@ -82,7 +82,7 @@ def csv_file(report: AuditReport, order: Order) -> CsvFile:
     name = re.sub(r"[^\w.-]+", "-", report.channel).strip("-.") or "channel"
     day = report.end.astimezone(UTC).strftime("%Y-%m-%d")
     rows = len(report.rows)
-    caption = f"Full table (CSV) of #{escape_text(report.channel)}: {_count(rows, 'message')}"
+    caption = f"Full table (CSV) of #{escape_text(report.channel)}: {count(rows, 'message')}"
     return CsvFile(f"audit-{name}-{day}.csv", report_csv(report, order).encode("utf-8"), caption)
 
 
@@ -110,7 +110,8 @@ def csv_parts(report: AuditReport, order: Order, max_length: int) -> list[str]:
     ]
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
+    """``1 message``, ``2 messages``, ``0 messages``."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 

@@ -39,7 +39,16 @@ class AuditorSettings(BaseModel):
         """The shared keys of a raw ``[plugins.audit]`` table (the plugin validates the rest)."""
         return cls.model_validate({k: v for k, v in table.items() if k in cls.model_fields})
 
-    def auditor(self, backend: Backend, history: HistorySource, me: User | None) -> Auditor:
+    def auditor(
+        self,
+        backend: Backend,
+        history: HistorySource,
+        me: User | None,
+        *,
+        command_prefix: str | None = None,
+    ) -> Auditor:
+        """An auditor for one run; with ``me`` and ``command_prefix`` it leaves requests to the
+        bot out, as both the plugin and ``botkit audit`` do."""
         rate = self.max_requests_per_minute or DEFAULT_RATE.get(backend.name, 190.0)
         return Auditor(
             backend,
@@ -47,5 +56,6 @@ class AuditorSettings(BaseModel):
             pacer=Pacer(rate, burst=self.burst),
             include_bots=self.include_bots,
             me=me,
+            command_prefix=command_prefix,
             follow_rate_limit_headers=self.follow_rate_limit_headers,
         )

@@ -3,6 +3,10 @@ a report (least-read first, who has not read, totals), then the full table as a 
 (``audit-<channel>-<date>.csv``) where the server takes uploads; otherwise (uploads off, file
 too large, a backend without uploads) as CSV in code blocks, in parts that fit a message.
 
+A report about a private channel (or Rocket.Chat private group) goes only into that channel or
+to its members by direct message: a job skips any other destination, with one log line each, and
+``!audit`` asked elsewhere is refused. Requests to the bot are left out of every audit.
+
 Each job is a persistent scheduler job, so a run missed while the bot was down runs once when it
 is back, within ``[scheduler] misfire_grace_time``. Read-receipt calls are paced to stay under
 the server's rate limit (``max_requests_per_minute``, default 190 on Zulip, whose limit is 200).
@@ -11,14 +15,12 @@ the server's rate limit (``max_requests_per_minute``, default 190 on Zulip, whos
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from botkit.commands import find_invocation
 from botkit.config.schema import Duration, parse_duration
 from botkit.errors import BackendError, NotSupported
 from botkit.models import Conversation, Message, User
@@ -26,6 +28,7 @@ from botkit.plugin import Context, Plugin, command
 from botkit.readstatus.audit import AuditFilter, AuditReport
 from botkit.readstatus.format import Formatter, escape_text
 from botkit.readstatus.history import HistorySource, history_source
+from botkit.readstatus.privacy import Target, may_receive, sort_targets
 from botkit.readstatus.report import ReportOptions, chat_report, csv_file, csv_parts
 from botkit.readstatus.settings import AuditorSettings
 from botkit.readstatus.uploads import attach
@@ -134,19 +137,30 @@ class Audit(Plugin):
         """An audit on demand, answered where it was asked (admins only: it shows everyone's
         read status of a whole channel)."""
         config: Audit.Config = ctx.config
+        request = ctx.message
+        if request is None:
+            return None
         try:
             window = parse_duration(since)
-        except ValueError as problem:
+        except (ValueError, OverflowError) as problem:
             return f"{problem}. Usage: {ctx.settings.bot.command_prefix}audit CHANNEL [SINCE]"
+        name = channel.removeprefix("#")
+        try:
+            audited = await history_source(ctx.backend, ctx.settings).channel(name)
+            allowed = await may_receive(ctx.backend, audited, request.conversation, ctx.bot.id)
+        except BackendError as failure:
+            return _could_not_run(name, failure)
+        if not allowed:
+            return _private_refusal(request)
         job = AuditJob(
             id="now",
             cron="* * * * *",
-            channels=[channel.removeprefix("#")],
+            channels=[name],
             since=window,
-            post_to=Destination(channel=channel.removeprefix("#")),
+            post_to=Destination(channel=name),
             full_table=False,
         )
-        for text in (await self._channel_report(ctx, config, job, job.channels[0])).parts:
+        for text in (await self._channel_report(ctx, config, job, name)).parts:
             await ctx.reply(text)
         return None
 
@@ -163,12 +177,35 @@ class Audit(Plugin):
             ctx.log.error("audit job %r cannot post its report: %s", job.id, failure)
             return
         for channel in job.channels:
+            allowed = await self._allowed(ctx, job, channel, destinations)
+            if not allowed:
+                continue
             made = await self._channel_report(ctx, config, job, channel)
-            for destination in destinations:
+            for destination in allowed:
                 for text in made.parts:
                     await ctx.send(destination, text)
             if made.table is not None:
-                await self._post_table(ctx, job, made.table, destinations)
+                await self._post_table(ctx, job, made.table, allowed)
+
+    async def _allowed(
+        self, ctx: Context, job: AuditJob, channel: str, targets: list[Target]
+    ) -> list[Conversation]:
+        """The destinations that may read a report about ``channel`` (all of them for a public
+        one); each one left out is logged once per run."""
+        try:
+            audited = await history_source(ctx.backend, ctx.settings).channel(channel)
+        except BackendError:
+            # the audit will fail the same way and post why; that says nothing private
+            return [target.conversation for target in targets]
+        allowed, reasons = await sort_targets(ctx.backend, audited, targets, ctx.bot.id)
+        for reason in reasons:
+            ctx.log.warning(
+                "audit job %r: the report of private #%s is %s",
+                job.id,
+                audited.name or channel,
+                reason,
+            )
+        return allowed
 
     async def _post_table(
         self, ctx: Context, job: AuditJob, report: AuditReport, destinations: list[Conversation]
@@ -197,19 +234,22 @@ class Audit(Plugin):
     ) -> ChannelReport:
         backend = ctx.backend
         try:
-            auditor = config.auditor(backend, history_source(backend, ctx.settings), ctx.bot)
+            auditor = config.auditor(
+                backend,
+                history_source(backend, ctx.settings),
+                ctx.bot,
+                command_prefix=ctx.settings.bot.command_prefix,
+            )
             filters = AuditFilter(
                 senders=tuple(job.senders),
                 topic=job.topic,
                 mentions=tuple(job.mentions),
                 include_bot_messages=job.include_bot_messages,
-                ignore=_is_request(ctx),
             )
             report = await auditor.run(channel, job.since, filters)
         except BackendError as failure:
             ctx.log.warning("audit job %r of #%s failed: %s", job.id, channel, failure)
-            reason = escape_text(str(failure))
-            return ChannelReport([f"Read audit of #{escape_text(channel)} could not run: {reason}"])
+            return ChannelReport([_could_not_run(channel, failure)])
         limit = backend.max_message_length
         options = ReportOptions(
             order=job.order,
@@ -222,17 +262,16 @@ class Audit(Plugin):
         parts = chat_report(report, Formatter(backend.name), options, limit)
         return ChannelReport(parts, report if job.full_table and report.rows else None)
 
-    async def _destinations(self, ctx: Context, job: AuditJob) -> list[Conversation]:
-        found: list[Conversation] = []
+    async def _destinations(self, ctx: Context, job: AuditJob) -> list[Target]:
+        found: list[Target] = []
         target = job.post_to
         if target.channel is not None:
             source: HistorySource = history_source(ctx.backend, ctx.settings)
             channel = await source.channel(target.channel)
-            found.append(
-                Conversation.channel(
-                    channel.id, channel.name, topic=target.topic, private=channel.private
-                )
+            place = Conversation.channel(
+                channel.id, channel.name, topic=target.topic, private=channel.private
             )
+            found.append(Target(place, f"#{channel.name or target.channel}"))
         if target.users:
             people = await ctx.backend.users()
             for wanted in target.users:
@@ -241,14 +280,22 @@ class Audit(Plugin):
                     ctx.log.warning("audit job %r: no user %r to report to", job.id, wanted)
                     continue
                 participants = tuple(sorted({ctx.bot.id, user.id}))
-                found.append(Conversation.direct(",".join(participants), participants))
+                place = Conversation.direct(",".join(participants), participants)
+                found.append(Target(place, user.name or wanted))
         return found
 
 
-def _is_request(ctx: Context) -> Callable[[Message], bool]:
-    """Commands to the bot (``!audit ...``, ``@bot who-read ...``) are not worth auditing."""
-    prefix = ctx.settings.bot.command_prefix
-    return lambda message: find_invocation(message, prefix=prefix, bot=ctx.bot) is not None
+def _could_not_run(channel: str, failure: BackendError) -> str:
+    return f"Read audit of #{escape_text(channel)} could not run: {escape_text(str(failure))}"
+
+
+def _private_refusal(request: Message) -> str:
+    if request.conversation.is_direct:
+        return "That channel is private: only its members can get its audit."
+    return (
+        "That channel is private: ask me in it or in a direct message, so nobody else sees "
+        "the report."
+    )
 
 
 def _find_user(people: list[User], wanted: str) -> User | None:

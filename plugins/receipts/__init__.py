@@ -1,16 +1,15 @@
-"""Who read this? ``!receipts <message id or link>`` (or quote the message and ask).
+"""Who read this? ``!receipts <message id or link>``, ``@bot who read this?`` (under a quote,
+in a Rocket.Chat thread, or with an id or link after it), or quote the message and ask.
 
 The answer lists who of the message's audience has read it (with read times on Rocket.Chat) and
 who has not, naming people without notifying them. The bot sees more than the person asking, so
 it answers only about messages the asker can see, and otherwise gives exactly the reply it gives
 for a message that does not exist. About a private message it answers only where nobody else
-could read the answer: in that same conversation or in a direct message with the bot.
+could read the answer: in that same conversation or in a direct message with the bot. Links
+must point to the configured server: one to another server is refused, not read as a local id.
 """
 
 from __future__ import annotations
-
-import re
-from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,38 +17,38 @@ from botkit.commands import find_invocation
 from botkit.errors import MessageNotFound, NotSupported, ReadStatusError
 from botkit.models import Message
 from botkit.plugin import Context, Plugin, command, on_message
+from botkit.readstatus.asking import (
+    WHO_READ,
+    has_quote,
+    invocation,
+    who_read_argument,
+)
 from botkit.readstatus.engine import ReadStatusEngine
-from botkit.readstatus.format import NO_RECEIPT_EXPLAINED, Formatter, error_reply
-from botkit.readstatus.refs import BadReference, find_message_link, referenced_message_id
+from botkit.readstatus.format import NO_RECEIPT_EXPLAINED, Formatter, error_reply, escape_text
+from botkit.readstatus.refs import (
+    BadReference,
+    ForeignLink,
+    configured_server,
+    referenced_message_id,
+)
 
 HELP = (
     "Who has read a message: give its id or link, or quote it (on Rocket.Chat, ask inside its "
-    "thread). " + NO_RECEIPT_EXPLAINED
+    'thread); "@bot who read this?" works too. ' + NO_RECEIPT_EXPLAINED
 )
 
 
 COMMAND = "receipts"
 ALIASES = ("who-read", "whoread", "read-by")
-#: Zulip's quote-and-reply: a header line with a link, then a ```quote block.
-_ZULIP_QUOTE = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})quote[ \t]*\n.*?^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL
-)
-#: Rocket.Chat's quote: the quoted message's permalink in an empty link, first in the text.
-_ROCKET_QUOTE = re.compile(r"^(?:\s*\[ ?\]\(\S+\))+")
 
 
-def _after_quotes(text: str) -> str | None:
-    """The text after the quotes it starts with (None if it quotes nothing)."""
-    if find_message_link(text) is None:
-        return None
-    if _ZULIP_QUOTE.search(text):
-        return _ZULIP_QUOTE.split(text)[-1].strip()
-    rocket = _ROCKET_QUOTE.match(text)
-    return text[rocket.end() :].strip() if rocket else None
-
-
-def _has_quote(message: Message) -> bool:
-    return _after_quotes(message.text) is not None
+def _may_ask(message: Message) -> bool:
+    """Cheap first filter for ``Receipts.asked``: a quote, or a "who read" question that
+    mentions the bot or comes in a direct message."""
+    if has_quote(message):
+        return True
+    addressed = message.mentions_bot or message.is_direct
+    return addressed and WHO_READ.search(message.text) is not None
 
 
 class Receipts(Plugin):
@@ -71,21 +70,24 @@ class Receipts(Plugin):
             return None
         return await _answer(ctx, ctx.message, ctx.args.strip() or " ".join(message))
 
-    @on_message(_has_quote)
-    async def quoted(self, ctx: Context) -> str | None:
-        """A quote comes first, so the request reads ``@_**Alice|8** [said](link): <quote>
-        !receipts`` (Zulip) or ``[ ](permalink) !receipts`` (Rocket.Chat): answer that too."""
+    @on_message(_may_ask)
+    async def asked(self, ctx: Context) -> str | None:
+        """The request as people also write it: a question ("@bot who read this? #42"), or a
+        request under a quote, which comes first (``@_**Alice|8** [said](link): <quote>
+        !receipts`` on Zulip, ``[ ](permalink) who read this?`` on Rocket.Chat)."""
         request = ctx.message
         if request is None:
             return None
         prefix = ctx.settings.bot.command_prefix
-        if find_invocation(request, prefix=prefix, bot=ctx.bot) is not None:
-            return None  # written as a command: the command handler answers it
-        after_quotes = _after_quotes(request.text) or ""
-        asked = find_invocation(replace(request, text=after_quotes), prefix=prefix, bot=ctx.bot)
-        if asked is None or asked.name not in (COMMAND, *ALIASES):
+        asked = invocation(request, prefix=prefix, bot=ctx.bot)
+        if asked is None:
             return None
-        return await _answer(ctx, request, asked.args)
+        if asked.name in (COMMAND, *ALIASES):
+            # written as a command in front: the command handler answers it
+            in_front = find_invocation(request, prefix=prefix, bot=ctx.bot) is not None
+            return None if in_front else await _answer(ctx, request, asked.args)
+        question = who_read_argument(asked)
+        return None if question is None else await _answer(ctx, request, question)
 
 
 async def _answer(ctx: Context, request: Message, argument: str) -> str:
@@ -97,8 +99,13 @@ async def _answer(ctx: Context, request: Message, argument: str) -> str:
     )
     try:
         target = referenced_message_id(
-            argument or None, request, numeric_ids=backend.name == "zulip"
+            argument or None,
+            request,
+            numeric_ids=backend.name == "zulip",
+            server=configured_server(ctx.settings),
         )
+    except ForeignLink as elsewhere:
+        return f"That link points to {escape_text(elsewhere.host)}, not to this server."
     except BadReference as problem:
         return f"{problem}. Usage: {usage}"
     engine = ReadStatusEngine(backend, include_bots=config.include_bots, me=ctx.bot)

@@ -16,7 +16,9 @@ import zulip
 from click.testing import CliRunner
 
 from botkit.cli import cli
+from botkit.servers._http import Request, Response
 from botkit.servers.zulip import ZUser
+from botkit.servers.zulip.errors import html_not_found
 
 from .running import make_due, running
 from .zulip_world import ZulipWorld, zulip_world
@@ -172,3 +174,33 @@ def test_unpaced_audit_would_hit_the_limit(world: ZulipWorld, tmp_path: Path) ->
         UNPACED,
     )
     assert count > 0
+
+
+def _uploads_answer_404(world: ZulipWorld) -> None:
+    """``POST /user_uploads`` answers 404, as on a server (or proxy) without the endpoint."""
+    upload_path = "/api/v1/user_uploads"
+    with world.server.lock:
+        world.server._routes = [
+            (method, pattern, _not_found if pattern.pattern == upload_path else handler)
+            for method, pattern, handler in world.server._routes
+        ]
+
+
+def _not_found(request: Request) -> Response:
+    return html_not_found(request.path)
+
+
+async def test_a_server_without_uploads_gets_the_table_as_text(world: ZulipWorld) -> None:
+    job = {**JOB, "post_to": {"channel": "general", "topic": "read audit"}}
+    settings = world.settings(audit={"jobs": [job]})
+    async with running(settings):
+        pass  # first start: the job is stored with its next run next Monday
+    ids = _post_week(world)
+    _uploads_answer_404(world)
+    make_due(world.data_dir, "audit:weekly")
+    async with running(settings):
+        posts = await world.wait_for_posts(2)  # the report, then the table in one part
+    assert posts[1].startswith("Full table (CSV) of #general, part 1/1:\n```csv\n")
+    rows = list(csv.DictReader(io.StringIO(posts[1].split("```csv\n", 1)[1].rsplit("\n```")[0])))
+    assert [int(r["message_id"]) for r in rows] == [ids[2], ids[1], ids[0]]
+    assert len(world.server.requests(path="/api/v1/user_uploads")) == 1  # refused once, no retry

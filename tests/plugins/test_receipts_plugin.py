@@ -137,6 +137,7 @@ async def test_help_explains_no_receipt_once(team_factory: TeamFactory) -> None:
     team = await team_factory()
     [text] = await team.ask("!help receipts")
     assert "Usage: !receipts" in text
-    assert text.count('"No receipt" means') == 1
+    assert text.count('"No receipt" lists') == 1
+    assert 'On Rocket.Chat, "Not read yet" lists who has not read the message.' in text
     assert "turned off read receipts" in text
     assert "Aliases: !who-read, !whoread, !read-by" in text

@@ -49,12 +49,15 @@ async def test_help_for_one_command_shows_usage(chat_factory: ChatFactory) -> No
     assert await chat.send("!help uptime") == ["Usage: !uptime\nHow long the bot has been up."]
 
 
-async def test_help_does_not_reveal_commands_the_asker_cannot_use(
+async def test_help_for_a_refused_command_answers_like_the_command(
     chat_factory: ChatFactory,
 ) -> None:
     chat = await chat_factory({"tools.py": PLUGIN}, acl=ADMIN)
     assert await chat.send("!help nope") == ["Unknown command !nope. Try !help."]
-    assert await chat.send("!help reset") == ["Unknown command !reset. Try !help."]
+    refused = ["Sorry, you are not allowed to use !reset."]
+    assert await chat.send("!reset") == refused
+    assert await chat.send("!help reset") == refused
+    assert "reset" not in (await chat.send("!help"))[0]  # the overview lists usable ones only
     assert await chat.send("!help reset", sender=chat.bob) == ["Usage: !reset\nForget everything"]
 
 

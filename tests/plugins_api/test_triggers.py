@@ -86,11 +86,15 @@ async def test_direct_message_needs_no_prefix(chat_factory: ChatFactory) -> None
 async def test_unknown_commands(chat_factory: ChatFactory) -> None:
     chat = await chat_factory({"greeter.py": PLUGIN})
     assert await chat.send("!nope") == ["Unknown command !nope. Try !help."]
-    assert await chat.send("@**botkit** nope", mentions_bot=True) == [
+    # the prefix form is shown only to those who typed the prefix
+    assert await chat.send("@**botkit** hello there", mentions_bot=True) == [
+        "Unknown command 'hello'. Try !help."
+    ]
+    assert await chat.send("@**botkit** !nope", mentions_bot=True) == [
         "Unknown command !nope. Try !help."
     ]
     assert await chat.send("what now", to=chat.dm(chat.alice)) == [
-        "Unknown command !what. Try !help."
+        "Unknown command 'what'. Try !help."
     ]
     # plain talk in a channel, and punctuation after the prefix, are not commands
     assert await chat.send("nope") == []
@@ -150,9 +154,46 @@ async def test_every_handler_runs_then_failures_are_raised(chat_factory: ChatFac
     )
     with pytest.raises(HandlerFailed) as caught:
         await chat.send("!boom")
-    assert chat.backend.sent[-1][1] == "still here"
+    assert [text for _, text in chat.backend.sent[-2:]] == [
+        "still here",
+        "Sorry, !boom failed; the error was logged and the message will be tried again later.",
+    ]
     assert [type(e) for e in caught.value.errors] == [RuntimeError, ValueError]
     assert "first handler broke" in str(caught.value)
+
+
+FAILING = """
+    from botkit.plugin import on_message, command
+
+    @on_message("fragile")
+    async def watch(ctx):
+        raise RuntimeError("watcher broke: secret-token-123")
+
+    @command("crash", aliases=["oops"])
+    async def crash(ctx):
+        raise ValueError("command broke: secret-token-456")
+"""
+
+
+async def test_a_failing_command_says_so_once_without_the_error(
+    chat_factory: ChatFactory,
+) -> None:
+    chat = await chat_factory({"failing.py": FAILING})
+    message = chat.post("!oops")
+    for _ in range(2):  # the retry fails again, quietly
+        with pytest.raises(HandlerFailed):  # still a failure: delivery retries the message
+            await chat.host.handle(message)
+    assert [text for _, text in chat.backend.sent] == [
+        "Sorry, !crash failed; the error was logged and the message will be tried again later."
+    ]
+    assert chat.backend.sent[0][0] == chat.general
+
+
+async def test_a_failing_message_handler_stays_silent(chat_factory: ChatFactory) -> None:
+    chat = await chat_factory({"failing.py": FAILING})
+    with pytest.raises(HandlerFailed):
+        await chat.send("this is fragile")
+    assert chat.backend.sent == []
 
 
 async def test_long_replies_are_split(chat_factory: ChatFactory) -> None:

@@ -91,3 +91,12 @@ async def test_read_errors_propagate(org: Org) -> None:
     org.backend.fail_next("read_receipts", ReceiptsDisabled("disabled in this organization"))
     with pytest.raises(ReceiptsDisabled):
         await ReadStatusEngine(org.backend).status(org.announcement)
+
+
+@pytest.mark.parametrize("message_id", ["9223372036854775808", "9" * 25])
+async def test_an_id_too_large_for_any_server_is_not_found_without_asking(
+    org: Org, message_id: str
+) -> None:
+    org.backend.fail_next("fetch_message", AssertionError("the server was asked"))
+    with pytest.raises(MessageNotFound):
+        await ReadStatusEngine(org.backend).resolve(message_id)

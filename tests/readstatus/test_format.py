@@ -92,6 +92,7 @@ def test_name_list() -> None:
     assert name_list([], 3) == "none"
     assert name_list(["a", "b"], 3) == "a, b"
     assert name_list(["a", "b", "c"], 0) == "3 people"
+    assert name_list(["a"], 0) == "1 person"
 
 
 def test_unknown_and_hidden_messages_get_the_same_reply() -> None:

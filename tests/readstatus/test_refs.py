@@ -9,6 +9,7 @@ import pytest
 from botkit.models import Conversation, Message, User
 from botkit.readstatus.refs import (
     BadReference,
+    ForeignLink,
     find_message_link,
     parse_reference,
     referenced_message_id,
@@ -108,3 +109,35 @@ def test_nothing_to_point_at_is_a_usage_problem() -> None:
         referenced_message_id(None, _request("!receipts"))
     with pytest.raises(BadReference, match="not a message"):
         referenced_message_id("banana split", _request("!receipts banana split"), numeric_ids=True)
+
+
+@pytest.mark.parametrize(
+    "server",
+    [ZULIP, "http://chat.example.com", "https://CHAT.example.com:8443/", "chat.example.com"],
+)
+def test_links_to_the_configured_server_pass_whatever_scheme_or_port(server: str) -> None:
+    link = "http://chat.example.com:80/#narrow/channel/12-general/topic/x/near/42"
+    assert parse_reference(link, numeric_ids=True, server=server) == "42"
+    assert parse_reference("42", numeric_ids=True, server=server) == "42"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://other.example.com/#narrow/channel/1-general/topic/x/near/1",
+        "other.example.com/#narrow/channel/1-general/topic/x/near/1",
+        "https://other.example.com/channel/general?msg=Lx3kq9aBcD7fGh2Jk",
+    ],
+)
+def test_a_link_to_another_server_is_refused(link: str) -> None:
+    with pytest.raises(ForeignLink, match=r"points to other\.example\.com, not to this server"):
+        parse_reference(link, numeric_ids="#narrow" in link, server=ZULIP)
+    with pytest.raises(ForeignLink):  # even under a quote, the argument is what was asked
+        referenced_message_id(link, _request(QUOTE + link), server=ZULIP)
+
+
+def test_a_huge_id_is_an_id_not_a_malformed_link() -> None:
+    huge = "9" * 25
+    assert parse_reference(huge, numeric_ids=True) == huge
+    link = f"{ZULIP}/#narrow/channel/1-general/topic/x/near/{huge}"
+    assert parse_reference(link, numeric_ids=True) == huge

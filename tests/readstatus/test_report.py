@@ -119,3 +119,13 @@ def test_csv_fence_outlasts_backticks_in_names() -> None:
     part = csv_parts(report, "least_read", 10_000)[0]
     assert "````csv\n" in part
     assert part.endswith("\n````")
+
+
+def test_summary_says_one_time_and_one_message() -> None:
+    sender = User("s1", "Alice")
+    reader = User("u1", "Bob")
+    message = Message("7", sender, Conversation.channel("5", "general"), "hi", START)
+    row = ReadStatus(message, (reader,), (), (reader,), True)
+    report = AuditReport("general", START, START + timedelta(days=1), (row,), 0, True)
+    text = chat_report(report, Formatter("rocketchat"), ReportOptions(), 10_000)[0]
+    assert text.splitlines()[-1] == "**Summary:** 1 message, read 0 of 1 time (0%)"

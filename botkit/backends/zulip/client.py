@@ -11,6 +11,7 @@
   the server surely did not act on it (``failures``); otherwise ``OutcomeUnknown``.
 - Every response's ``X-RateLimit-*`` headers are kept in ``rate_limits`` (``ratelimits``).
 - 401: ``AuthError`` with one line naming the account and the server (never the key).
+- 404 / 405: the server has no such endpoint; never retried, a ``ZulipRequestError`` at once.
 - Other refusals come back as ``ZulipRequestError`` carrying Zulip's ``code`` and ``msg``.
 """
 
@@ -30,9 +31,11 @@ import zulip
 from botkit.backends.retry import Backoff, RateGate
 from botkit.backends.zulip.construct import ServerSettingsRefused, build_client
 from botkit.backends.zulip.failures import (
+    MISSING_ENDPOINT_STATUSES,
     RESENDABLE_STATUSES,
     OutcomeUnknown,
     describe,
+    missing_endpoint,
     never_reached_server,
 )
 from botkit.backends.zulip.ratelimits import RateLimitHeaders
@@ -175,6 +178,8 @@ class ZulipApi:
                     f"Zulip rejected the bot's credentials for {self.email} at {self.site}: "
                     f"{result.get('msg') or 'unauthorized'}"
                 )
+            elif status in MISSING_ENDPOINT_STATUSES:
+                raise ZulipRequestError(method, path, missing_endpoint(result, status))
             elif (status or 0) >= 500 or result.get("result") == "http-error":
                 problem = f"{method} /api/v1/{path} answered HTTP {status or '?'}"
                 if at_most_once and status not in RESENDABLE_STATUSES:

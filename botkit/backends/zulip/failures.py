@@ -9,9 +9,17 @@ once (posting a message) is sent again only when the server surely did not act o
 
 A read timeout, a connection dropped after the request went out, or any other 5xx may come after
 the server acted: sending again could post the message twice, so ``OutcomeUnknown`` is raised.
+
+A 404 or 405 is never retried: the server has no such endpoint (an older or trimmed-down server,
+or a proxy that does not pass it on), and asking again cannot change that. It is a refusal like
+any other (``missing_endpoint`` words it), which callers turn into ``NotSupported`` where a
+feature is optional (file uploads).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import requests
 import urllib3.exceptions
@@ -19,9 +27,18 @@ import zulip
 
 from botkit.errors import ServerUnavailable
 
-__all__ = ["RESENDABLE_STATUSES", "OutcomeUnknown", "describe", "never_reached_server"]
+__all__ = [
+    "MISSING_ENDPOINT_STATUSES",
+    "RESENDABLE_STATUSES",
+    "OutcomeUnknown",
+    "describe",
+    "missing_endpoint",
+    "never_reached_server",
+]
 
 RESENDABLE_STATUSES = frozenset({502, 503, 504})
+#: No such endpoint (404) or not with this method (405): final answers, not outages.
+MISSING_ENDPOINT_STATUSES = frozenset({404, 405})
 #: Bound on the walk through an exception's causes (they form a short chain in practice).
 _MAX_CAUSES = 32
 
@@ -60,3 +77,15 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, zulip.UnrecoverableNetworkError | requests.ConnectionError):
         return "connection failed"
     return type(exc).__name__
+
+
+def missing_endpoint(result: Mapping[str, Any], status: int) -> dict[str, Any]:
+    """The answer to report for a 404 / 405: Zulip's own JSON error where it sent one, else (an
+    HTML page, which the client calls ``http-error``) a message naming the status."""
+    if result.get("result") == "error" and result.get("msg"):
+        return dict(result)
+    return {
+        "result": "error",
+        "code": "NOT_FOUND" if status == 404 else "METHOD_NOT_ALLOWED",
+        "msg": f"HTTP {status}: this server does not have this endpoint",
+    }
