@@ -52,7 +52,8 @@ def plugins(config_path: Path | None) -> None:
         for job in plugin.jobs:
             click.echo(f"    scheduled {job.job_id}: cron {job.spec.cron!r}")
         if plugin.message_handlers:
-            click.echo(f"    reads messages ({len(plugin.message_handlers)} handlers)")
+            count = len(plugin.message_handlers)
+            click.echo(f"    reads messages ({count} handler{'' if count == 1 else 's'})")
     if not found:
         click.echo("no plugins loaded")
     if errors:

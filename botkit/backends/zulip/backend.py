@@ -91,7 +91,7 @@ class ZulipBackend:
         me_id, cursor = self._me_id(), self._require_cursor()
         if self.policy.marks_read:
             narrow, after_id = catchup.UNREAD, None
-            source = "unread messages"
+            noun, detail = "unread message", ""
         else:
             if cursor.value is None:
                 cursor.start_at(self.queue.high_water)
@@ -101,7 +101,7 @@ class ZulipBackend:
                 )
                 return
             narrow, after_id = [], cursor.value
-            source = f"messages after the cursor (id {after_id})"
+            noun, detail = "message", f" after the cursor (id {after_id})"
         window = await catchup.collect(
             self.api,
             me_id=me_id,
@@ -110,7 +110,8 @@ class ZulipBackend:
             narrow=narrow,
             after_id=after_id,
         )
-        log.info("catch-up: %d %s", len(window.messages), source)
+        count = len(window.messages)
+        log.info("catch-up: %d %s%s%s", count, noun, "" if count == 1 else "s", detail)
         if window.skipped:
             log.warning("%s", window.describe_skipped(limits))
         if window.own_ids and self.policy.marks_read:
