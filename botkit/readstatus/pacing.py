@@ -7,10 +7,10 @@ max_per_minute`` calls: 5 + 190 on Zulip by default, which leaves a few calls fo
 bot's own traffic and runs within a few percent of the limit.
 
 The server's ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset`` are a brake, not the throttle:
-while the server has budget left the bucket's steady rate decides; once only ``reserve`` calls
-are left (someone else is spending the same budget), the next call waits for the reset. Spreading
-the remaining calls over the time to the reset instead would halve the speed on a sliding window,
-whose reset is always about a minute away.
+while the server has budget left the bucket's steady rate decides; below ``reserve`` (someone
+else is spending the same budget) calls slow down step by step, and with nothing left the next
+call waits for the reset. Waiting for the reset at the first sign of a low budget would stall a
+sliding window (Zulip's), whose reset is always about a minute away.
 """
 
 from __future__ import annotations
@@ -73,16 +73,24 @@ class Pacer:
 
     def observe(self, remaining: int | None, reset_at: float | None) -> None:
         """Feed the server's last ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (Unix
-        seconds). When the budget is down to the reserve, the next call waits for the reset."""
+        seconds). Below the reserve, calls slow down the more the lower the budget is; with
+        nothing left, the next call waits for the reset."""
         if remaining is None or reset_at is None:
             return
         # keep a tenth of the server's limit for the bot's own traffic, at most ``reserve``:
         # a fixed reserve of 10 would stall every call on Rocket.Chat's 10-per-route limit
         self._peak = max(self._peak, remaining + 1)
-        if remaining > min(self.reserve, self._peak // 10):
+        threshold = min(self.reserve, self._peak // 10)
+        if remaining > threshold:
             return
         until_reset = max(reset_at - self._wall(), 0.0)
-        self._not_before = max(self._not_before, self._clock() + until_reset)
+        if remaining <= 0:
+            gap = until_reset
+        else:
+            # one call per "window / limit" is what a sliding window gives back: waiting for
+            # its reset (always about a minute away) would stall the audit for nothing
+            gap = until_reset * (threshold - remaining + 1) / self._peak
+        self._not_before = max(self._not_before, self._clock() + gap)
 
     def penalize(self, retry_after: float) -> None:
         """A 429 slipped through (someone else spent the budget): hold every call."""
