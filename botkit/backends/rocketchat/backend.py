@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from botkit.backends.base import CatchUpLimits
+from botkit.backends.recent import RecentMessages
 from botkit.backends.rocketchat.acks import ReadMarker, describe_read_state
 from botkit.backends.rocketchat.catchup import COVERED_BY_READ_MARK, collect_backlog
 from botkit.backends.rocketchat.client import ApiError, RetryPolicy, RocketChatClient
@@ -73,6 +74,7 @@ class RocketChatBackend:
         self._me: User | None = None
         self._backlog: list[str] = []
         self._catch_up_started = False
+        self._recent = RecentMessages()  # edits are ignored, and messages never change room
         self._listening = False
         self._closed = False
 
@@ -145,7 +147,7 @@ class RocketChatBackend:
                 marks_read=self.send_read_receipts,
             )
         for message in messages:
-            yield message
+            yield self._recent.remember(message)
 
     async def listen(self) -> AsyncIterator[Message]:
         source, cursors = self._require()
@@ -166,7 +168,7 @@ class RocketChatBackend:
         try:
             async for batch in source.batches():
                 for message in batch:
-                    yield message
+                    yield self._recent.remember(message)
         finally:
             self._listening = False
 
@@ -251,6 +253,9 @@ class RocketChatBackend:
         )
 
     async def fetch_message(self, message_id: str) -> Message:
+        seen = self._recent.get(message_id)
+        if seen is not None:
+            return seen
         try:
             data = await self._client.get("chat.getMessage", msgId=message_id)
         except ApiError:
