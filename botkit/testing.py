@@ -37,7 +37,28 @@ from botkit.models import Conversation, Message, User
 from botkit.plugin_list import load_plugin_list
 from botkit.runtime import Bot, HostedPlugins
 
-__all__ = ["BotHarness", "Outcome", "bot_harness"]
+__all__ = ["BotHarness", "MemoryKeyValue", "Outcome", "bot_harness"]
+
+
+class MemoryKeyValue:
+    """A ``KeyValue`` in a dict: the ``state`` a backend test passes to ``connect``. Keep the
+    object to simulate a restart; ``data`` shows what was stored."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        self.data[key] = value
+
+    def delete(self, key: str) -> None:
+        self.data.pop(key, None)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        return [k for k in self.data if k.startswith(prefix)]
+
 
 #: What the harness changes from the defaults (a user's ``config`` wins): acknowledge at once.
 _HARNESS_DEFAULTS: dict[str, Any] = {"delivery": {"ack_max_delay": "0s"}}

@@ -18,29 +18,11 @@ from botkit.config import Settings
 from botkit.models import Message
 from botkit.runtime import Bot
 from botkit.servers.rocketchat import LocalRocketChat, RcUser
+from botkit.testing import MemoryKeyValue as DictState
 
 WAIT = 5.0  # seconds any single wait may take before it counts as a failure
 POLL = 0.05  # poll interval of the bots under test
 FAST_RETRY = RetryPolicy(attempts=4, backoff_base=0.02, backoff_cap=0.1, rate_limit_waits=5)
-
-
-class DictState:
-    """The ``state`` KeyValue a runtime would give ``connect`` (a dict, survives 'restarts')."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def set(self, key: str, value: Any) -> None:
-        self.data[key] = value
-
-    def delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-    def keys(self, prefix: str = "") -> list[str]:
-        return [k for k in self.data if k.startswith(prefix)]
 
 
 @dataclass

@@ -8,25 +8,9 @@ from typing import Any
 from botkit.backends.rocketchat.convert import RoomInfo, format_ts
 from botkit.backends.rocketchat.cursors import Cursors, RoomCursor
 from botkit.backends.rocketchat.poller import needs_fetch
+from botkit.testing import MemoryKeyValue as DictState
 
 T0 = datetime(2026, 11, 22, 1, 0, 0, tzinfo=UTC)
-
-
-class DictState:
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def set(self, key: str, value: Any) -> None:
-        self.data[key] = value
-
-    def delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-    def keys(self, prefix: str = "") -> list[str]:
-        return [k for k in self.data if k.startswith(prefix)]
 
 
 def raw(mid: str, seconds: float) -> dict[str, Any]:

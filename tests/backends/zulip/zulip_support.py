@@ -19,6 +19,7 @@ from botkit.config import Settings
 from botkit.models import Message
 from botkit.runtime import Bot
 from botkit.store import Store
+from botkit.testing import MemoryKeyValue
 
 #: Quick retries: the tests inject 5xx bursts and dropped connections.
 FAST_RETRY = RetryPolicy(attempts=8, backoff_base=0.05, backoff_cap=0.5)
@@ -74,21 +75,8 @@ def bot_settings(
     )
 
 
-class DictState:
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def set(self, key: str, value: Any) -> None:
-        self.data[key] = value
-
-    def delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-    def keys(self, prefix: str = "") -> list[str]:
-        return [k for k in self.data if k.startswith(prefix)]
+#: The ``state`` a runtime would give ``connect`` (a dict that survives "restarts").
+DictState = MemoryKeyValue
 
 
 @dataclass
