@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from bench.procs import Child, python_module, read_json_file, wait_until
+from bench.procs import Child, StopsOnExit, python_module, read_json_file, wait_until
 
 __all__ = ["BotFailed", "BotProcess"]
 
@@ -18,7 +17,7 @@ class BotFailed(RuntimeError):
     """The bot process exited or never became ready (the message quotes its log)."""
 
 
-class BotProcess:
+class BotProcess(StopsOnExit):
     """``with BotProcess(settings, workdir, "burst") as bot: bot.wait_ready()``; leaving stops
     it (SIGTERM) and ``final`` then holds its last status (handled, maxrss_kb, cpu_s)."""
 
@@ -66,14 +65,3 @@ class BotProcess:
         status = read_json_file(self.status_path)
         self.final = status if isinstance(status, dict) else {}
         return self.final
-
-    def __enter__(self) -> BotProcess:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -16,9 +16,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Self, TypeVar
 
-__all__ = ["BENCH_ROOT", "Child", "botkit_command", "python_module", "read_json_file", "wait_until"]
+__all__ = [
+    "BENCH_ROOT",
+    "Child",
+    "StopsOnExit",
+    "botkit_command",
+    "python_module",
+    "read_json_file",
+    "wait_until",
+]
 
 #: The repository checkout (parent of the ``bench`` package).
 BENCH_ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +74,25 @@ def wait_until(
         time.sleep(interval)
 
 
-class Child:
+class StopsOnExit:
+    """``with thing:`` calls ``thing.stop()`` on the way out, whatever happened."""
+
+    def stop(self) -> Any:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class Child(StopsOnExit):
     """One child process. ``stdout`` is a pipe when ``capture`` (read it with ``readline``),
     stderr goes to ``log`` (a file the bench prints from when something fails)."""
 
@@ -158,17 +184,6 @@ class Child:
                     with contextlib.suppress(OSError):
                         stream.close()
             self._log.close()
-
-    def __enter__(self) -> Child:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def read_json_file(path: Path) -> Any:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal
 
 import requests
 
-from bench.procs import Child, python_module
+from bench.procs import Child, StopsOnExit, python_module
 
 __all__ = ["Backend", "BenchServer", "Logged", "ServerError"]
 
@@ -40,7 +39,7 @@ class Logged:
     at: float  # the server's time.monotonic()
 
 
-class BenchServer:
+class BenchServer(StopsOnExit):
     def __init__(self, backend: Backend, child: Child, url: str, rate_limit: str) -> None:
         self.backend = backend
         self.child = child
@@ -64,17 +63,6 @@ class BenchServer:
     def stop(self) -> None:
         self.http.close()
         self.child.stop()
-
-    def __enter__(self) -> BenchServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- driving --------------------------------------------------------------------------------
     def control(self, action: str, method: str = "POST", **body: Any) -> Any:
